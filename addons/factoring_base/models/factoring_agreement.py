@@ -1,0 +1,198 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+
+class FactoringAgreement(models.Model):
+    _name = "factoring.agreement"
+    _description = "Factoring Agreement"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/",
+        tracking=True)
+    client_id = fields.Many2one(
+        "res.partner", string="Client", required=True, tracking=True, index=True,
+        domain="[('is_factoring_client', '=', True)]", check_company=True)
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", index="btree_not_null", copy=False,
+        check_company=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(
+        "res.currency", required=True, tracking=True,
+        default=lambda self: self.env.company.currency_id)
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("suspended", "Suspended"),
+         ("terminated", "Terminated")],
+        default="draft", required=True, tracking=True, copy=False, index=True)
+    advance_rate = fields.Float(
+        string="Advance Rate (%)", default=80.0, tracking=True, digits=(5, 2),
+        help="Share of each invoice paid to the client when the schedule is funded.")
+    reserve_rate = fields.Float(
+        string="Reserve (%)", compute="_compute_reserve_rate", store=True, digits=(5, 2),
+        help="Share of each invoice held back until the debtor pays: 100 - advance rate.")
+    discount_fee_rate = fields.Float(
+        string="Discount Fee (% per 30 days)", tracking=True, digits=(5, 3),
+        help="Charged on the invoice face value for every 30 days between funding and "
+        "payment, pro rata per day.")
+    invoice_fee = fields.Monetary(
+        string="Fee per Invoice", tracking=True,
+        help="Flat fee charged for every invoice funded.")
+    recourse = fields.Selection(
+        [("recourse", "With recourse"), ("non_recourse", "Non-recourse")],
+        default="recourse", required=True, tracking=True,
+        help="With recourse, unpaid invoices go back to the client; non-recourse, the "
+        "factor bears the debtor's credit risk.")
+    max_concentration = fields.Float(
+        string="Max. Debtor Concentration (%)", default=100.0, tracking=True, digits=(5, 2),
+        help="Highest share of the client's open receivables one debtor may reach.")
+    approved_debtor_ids = fields.Many2many(
+        "res.partner", "factoring_agreement_debtor_rel", "agreement_id", "debtor_id",
+        string="Approved Debtors", domain="[('is_factoring_debtor', '=', True)]")
+    date_start = fields.Date(
+        string="Start Date", required=True, tracking=True, default=fields.Date.context_today)
+    date_end = fields.Date(string="End Date", tracking=True)
+    schedule_ids = fields.One2many("factoring.schedule", "agreement_id", string="Schedules")
+    schedule_count = fields.Integer(compute="_compute_schedule_count")
+    note = fields.Html(string="Terms and Notes")
+    client_manager_id = fields.Many2one(
+        related="client_id.factoring_client_manager_id", string="Client Manager")
+
+    _name_company_uniq = models.Constraint(
+        "UNIQUE(name, company_id)", "The agreement reference must be unique per company.")
+    _one_active_idx = models.UniqueIndex(
+        "(client_id, currency_id, company_id) WHERE state = 'active'",
+        "A client can have only one active agreement per currency.")
+
+    @api.depends("advance_rate")
+    def _compute_reserve_rate(self):
+        for agreement in self:
+            agreement.reserve_rate = 100.0 - agreement.advance_rate
+
+    def _compute_schedule_count(self):
+        counts = dict(self.env["factoring.schedule"]._read_group(
+            [("agreement_id", "in", self.ids)], ["agreement_id"], ["__count"]))
+        for agreement in self:
+            agreement.schedule_count = counts.get(agreement, 0)
+
+    @api.constrains("advance_rate", "discount_fee_rate", "max_concentration", "invoice_fee")
+    def _check_rates(self):
+        for agreement in self:
+            for field_name in ("advance_rate", "discount_fee_rate", "max_concentration"):
+                value = agreement[field_name]
+                if float_compare(value, 0.0, 2) < 0 or float_compare(value, 100.0, 2) > 0:
+                    raise ValidationError(_(
+                        "Agreement %(agreement)s: %(field)s must be between 0 and 100, "
+                        "not %(value)s.",
+                        agreement=agreement.display_name,
+                        field=agreement._fields[field_name].string, value=value,
+                    ))
+            if agreement.currency_id.compare_amounts(agreement.invoice_fee, 0.0) < 0:
+                raise ValidationError(_(
+                    "Agreement %(agreement)s: the fee per invoice cannot be negative.",
+                    agreement=agreement.display_name))
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for agreement in self:
+            if agreement.date_end and agreement.date_end <= agreement.date_start:
+                raise ValidationError(_(
+                    "Agreement %(agreement)s: the end date (%(end)s) must be after the start "
+                    "date (%(start)s).",
+                    agreement=agreement.display_name, end=agreement.date_end,
+                    start=agreement.date_start,
+                ))
+
+    def _check_one_active(self, vals_list):
+        """Refuse a second active agreement per client, currency and company with a
+        clear message, before the database's unique index would (the index still
+        guards against two users activating at the same moment)."""
+        keys = []
+        for record, vals in vals_list:
+            state = vals.get("state", record.state if record else "draft")
+            if state != "active":
+                continue
+            key = tuple(
+                vals.get(f) or (record[f].id if record else False)
+                for f in ("client_id", "currency_id", "company_id")
+            )
+            if not key[2]:
+                key = (key[0], key[1] or self.env.company.currency_id.id, self.env.company.id)
+            if key in keys:
+                raise ValidationError(_("A client can have only one active agreement per currency."))
+            keys.append(key)
+            clash = self.search([
+                ("state", "=", "active"), ("client_id", "=", key[0]),
+                ("currency_id", "=", key[1]), ("company_id", "=", key[2]),
+                ("id", "not in", self.ids),
+            ], limit=1)
+            if clash:
+                raise ValidationError(_(
+                    "%(client)s already has an active agreement in %(currency)s (%(other)s). "
+                    "Suspend or terminate it before activating another one.",
+                    client=clash.client_id.display_name, currency=clash.currency_id.name,
+                    other=clash.name))
+
+    def write(self, vals):
+        if {"state", "client_id", "currency_id", "company_id"} & set(vals):
+            self._check_one_active([(rec, vals) for rec in self])
+        return super().write(vals)
+
+    @api.constrains("client_id")
+    def _check_client_flag(self):
+        for agreement in self:
+            if not agreement.client_id.is_factoring_client:
+                raise ValidationError(_(
+                    "%(partner)s is not marked as a factoring client.",
+                    partner=agreement.client_id.display_name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id)
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "factoring.agreement") or "/"
+        self._check_one_active([(self.browse(), vals) for vals in vals_list])
+        return super().create(vals_list)
+
+    def _set_state(self, allowed_from, new_state):
+        for agreement in self:
+            if agreement.state not in allowed_from:
+                raise UserError(_(
+                    "Agreement %(agreement)s is %(state)s and cannot be set to %(new)s.",
+                    agreement=agreement.display_name,
+                    state=dict(self._fields["state"].selection)[agreement.state],
+                    new=dict(self._fields["state"].selection)[new_state],
+                ))
+        self.write({"state": new_state})
+
+    def action_activate(self):
+        self._set_state(("draft", "suspended"), "active")
+
+    def action_suspend(self):
+        self._set_state(("active",), "suspended")
+
+    def action_terminate(self):
+        self._set_state(("draft", "active", "suspended"), "terminated")
+
+    def action_reset_draft(self):
+        self._set_state(("suspended", "terminated"), "draft")
+
+    def action_view_schedules(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "factoring_base.action_factoring_schedule")
+        action["domain"] = [("agreement_id", "=", self.id)]
+        action["context"] = {"default_agreement_id": self.id, "default_client_id": self.client_id.id}
+        return action
+
+    def _compute_fee(self, amount, days):
+        """Discount fee on a face value for a number of days outstanding."""
+        self.ensure_one()
+        days = max(days, 0)
+        return self.currency_id.round(amount * self.discount_fee_rate / 100.0 * days / 30.0)

@@ -1,0 +1,475 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+FUNDING_GROUP = "factoring_base.group_factoring_operations"
+# How many errors a verification message lists before it summarises the rest.
+MAX_LISTED_ERRORS = 50
+
+
+class FactoringSchedule(models.Model):
+    _name = "factoring.schedule"
+    _description = "Assignment Schedule"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/")
+    client_id = fields.Many2one(
+        "res.partner", string="Client", required=True, tracking=True, index=True,
+        domain="[('is_factoring_client', '=', True)]", check_company=True)
+    agreement_id = fields.Many2one(
+        "factoring.agreement", string="Agreement", required=True, tracking=True, index=True,
+        domain="[('client_id', '=', client_id)]", check_company=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="agreement_id.currency_id", store=True)
+    date = fields.Date(
+        string="Assignment Date", required=True, default=fields.Date.context_today,
+        tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("verified", "Verified"), ("funded", "Funded"),
+         ("cancelled", "Cancelled")],
+        default="draft", required=True, tracking=True, copy=False, index=True)
+    line_ids = fields.One2many("factoring.schedule.line", "schedule_id", string="Invoices",
+                               copy=True)
+    line_count = fields.Integer(compute="_compute_amounts", string="Invoices Count")
+    error_count = fields.Integer(compute="_compute_amounts", string="Lines with Errors")
+    amount_total = fields.Monetary(compute="_compute_amounts", string="Total Face Value")
+    advance_amount = fields.Monetary(compute="_compute_amounts", string="Advance")
+    reserve_amount = fields.Monetary(compute="_compute_amounts", string="Reserve")
+    invoice_fee_total = fields.Monetary(compute="_compute_amounts", string="Invoice Fees")
+    move_id = fields.Many2one("account.move", string="Funding Entry", readonly=True,
+                              copy=False, index="btree_not_null")
+    reversal_move_id = fields.Many2one("account.move", string="Reversal Entry",
+                                       readonly=True, copy=False)
+    verification_note = fields.Text(readonly=True, copy=False)
+    funded_date = fields.Date(readonly=True, copy=False, tracking=True)
+    advance_rate = fields.Float(related="agreement_id.advance_rate")
+
+    _name_company_uniq = models.Constraint(
+        "UNIQUE(name, company_id)", "The schedule reference must be unique per company.")
+
+    @api.depends("line_ids.amount", "line_ids.check_message", "agreement_id.advance_rate",
+                 "agreement_id.invoice_fee")
+    def _compute_amounts(self):
+        stored = self.filtered("id")
+        data = {}
+        if stored.ids:
+            data = {
+                schedule: (count, amount)
+                for schedule, count, amount in self.env["factoring.schedule.line"]._read_group(
+                    [("schedule_id", "in", stored.ids)], ["schedule_id"],
+                    ["__count", "amount:sum"])
+            }
+            errors = dict(self.env["factoring.schedule.line"]._read_group(
+                [("schedule_id", "in", stored.ids), ("check_message", "!=", False)],
+                ["schedule_id"], ["__count"]))
+        for schedule in self:
+            if schedule.id and schedule.id in stored.ids and not schedule.line_ids.filtered(
+                    lambda l: not l.id):
+                count, total = data.get(schedule, (0, 0.0))
+                schedule.error_count = errors.get(schedule, 0)
+            else:
+                count = len(schedule.line_ids)
+                total = sum(schedule.line_ids.mapped("amount"))
+                schedule.error_count = len(schedule.line_ids.filtered("check_message"))
+            currency = schedule.currency_id or schedule.company_id.currency_id
+            advance = currency.round(total * schedule.agreement_id.advance_rate / 100.0)
+            schedule.line_count = count
+            schedule.amount_total = total
+            schedule.advance_amount = advance
+            schedule.reserve_amount = total - advance
+            schedule.invoice_fee_total = currency.round(count * schedule.agreement_id.invoice_fee)
+
+    @api.onchange("client_id")
+    def _onchange_client_id(self):
+        if self.client_id and self.agreement_id.client_id != self.client_id:
+            self.agreement_id = self.env["factoring.agreement"].search([
+                ("client_id", "=", self.client_id.id), ("state", "=", "active"),
+                ("company_id", "=", self.company_id.id),
+            ], limit=1)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("agreement_id") and not vals.get("client_id"):
+                vals["client_id"] = self.env["factoring.agreement"].browse(
+                    vals["agreement_id"]).client_id.id
+            if vals.get("agreement_id") and not vals.get("company_id"):
+                vals["company_id"] = self.env["factoring.agreement"].browse(
+                    vals["agreement_id"]).company_id.id
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id)
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "factoring.schedule") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "line_ids" in vals or "agreement_id" in vals or "client_id" in vals:
+            locked = self.filtered(lambda s: s.state in ("funded", "cancelled"))
+            if locked:
+                raise UserError(_(
+                    "Schedule %(schedule)s is %(state)s: its invoices can no longer change.",
+                    schedule=locked[0].name, state=locked[0].state))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        for schedule in self:
+            if schedule.state not in ("draft", "cancelled") or schedule.move_id:
+                raise UserError(_(
+                    "Schedule %(schedule)s has been verified or funded; cancel it instead of "
+                    "deleting it.", schedule=schedule.name))
+
+    # ------------------------------------------------------------------
+    # Verification
+    # ------------------------------------------------------------------
+    def _get_verification_errors(self):
+        """Check every line of the schedule against the agreement.
+
+        Set-based: a handful of queries whatever the number of lines.
+        :return: (schedule-level errors, {line id: [reasons]})
+        """
+        self.ensure_one()
+        self.env.flush_all()
+        agreement = self.agreement_id
+        general = []
+        if agreement.state != "active":
+            general.append(_(
+                "agreement %(agreement)s is not active (it is %(state)s)",
+                agreement=agreement.name,
+                state=dict(agreement._fields["state"].selection)[agreement.state]))
+        if agreement.client_id != self.client_id:
+            general.append(_(
+                "agreement %(agreement)s belongs to %(other)s, not to %(client)s",
+                agreement=agreement.name, other=agreement.client_id.display_name,
+                client=self.client_id.display_name))
+        if agreement.date_end and self.date > agreement.date_end:
+            general.append(_("agreement %(agreement)s ended on %(date)s",
+                             agreement=agreement.name, date=agreement.date_end))
+        if not self.line_ids:
+            general.append(_("the schedule has no invoices"))
+
+        errors = defaultdict(list)
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT l.id,
+                   l.debtor_id IS NULL,
+                   l.debtor_id IS NOT NULL AND NOT COALESCE(p.is_factoring_debtor, FALSE),
+                   l.debtor_id IS NOT NULL AND ad.debtor_id IS NULL,
+                   l.due_date < l.invoice_date,
+                   COALESCE(l.amount, 0) <= 0,
+                   l.currency_id IS DISTINCT FROM %(currency)s,
+                   l.invoice_number IS NULL OR btrim(l.invoice_number) = ''
+              FROM factoring_schedule_line l
+         LEFT JOIN res_partner p ON p.id = l.debtor_id
+         LEFT JOIN factoring_agreement_debtor_rel ad
+                ON ad.debtor_id = l.debtor_id AND ad.agreement_id = %(agreement)s
+             WHERE l.schedule_id = %(schedule)s
+            """,
+            currency=agreement.currency_id.id, agreement=agreement.id, schedule=self.id,
+        ))
+        for (line_id, no_debtor, not_debtor, not_approved, due_before, non_positive,
+             currency_mismatch, no_number) in rows:
+            if no_debtor:
+                errors[line_id].append(_("unknown debtor"))
+            if not_debtor:
+                errors[line_id].append(_("the partner is not a debtor"))
+            if not_approved:
+                errors[line_id].append(_("debtor not approved on agreement %s", agreement.name))
+            if due_before:
+                errors[line_id].append(_("due date before invoice date"))
+            if non_positive:
+                errors[line_id].append(_("amount must be positive"))
+            if currency_mismatch:
+                errors[line_id].append(_(
+                    "currency differs from the agreement's (%s)", agreement.currency_id.name))
+            if no_number:
+                errors[line_id].append(_("missing invoice number"))
+
+        # Duplicate invoice numbers for the same client and debtor, within this
+        # schedule or in any earlier schedule that was not cancelled.
+        duplicates = self.env.execute_query(SQL(
+            """
+            SELECT l.id, o.id, os.name
+              FROM factoring_schedule_line l
+              JOIN factoring_schedule_line o
+                ON o.client_id = l.client_id
+               AND o.debtor_id = l.debtor_id
+               AND upper(btrim(o.invoice_number)) = upper(btrim(l.invoice_number))
+               AND o.id != l.id
+              JOIN factoring_schedule os ON os.id = o.schedule_id
+             WHERE l.schedule_id = %(schedule)s
+               AND os.state != 'cancelled'
+            """,
+            schedule=self.id,
+        ))
+        for line_id, _other_id, other_schedule in duplicates:
+            message = (
+                _("duplicate invoice number within this schedule")
+                if other_schedule == self.name
+                else _("invoice already assigned in schedule %s", other_schedule)
+            )
+            if message not in errors[line_id]:
+                errors[line_id].append(message)
+        return general, dict(errors)
+
+    def _format_verification_errors(self, general, errors):
+        lines = self.env["factoring.schedule.line"].browse(list(errors)).sorted(
+            lambda l: (l.sequence, l.id))
+        parts = [_("Schedule %s: ", self.name) + reason for reason in general]
+        for line in lines[:MAX_LISTED_ERRORS]:
+            parts.append(_(
+                "Line %(seq)s (invoice %(number)s, %(debtor)s): %(reasons)s",
+                seq=line.sequence, number=line.invoice_number or "-",
+                debtor=line.debtor_id.display_name or _("no debtor"),
+                reasons="; ".join(errors[line.id])))
+        if len(lines) > MAX_LISTED_ERRORS:
+            parts.append(_("... and %s more lines with errors.", len(lines) - MAX_LISTED_ERRORS))
+        return "\n".join(parts)
+
+    def _write_line_messages(self, errors):
+        """Store each line's reasons on the line (one UPDATE for the lot)."""
+        self.ensure_one()
+        self.env.flush_all()
+        ids = list(errors)
+        messages = ["; ".join(errors[i]) for i in ids]
+        self.env.cr.execute(SQL(
+            """
+            UPDATE factoring_schedule_line l
+               SET check_message = NULLIF(m.message, '')
+              FROM (SELECT id, message
+                      FROM unnest(%(ids)s::int[], %(messages)s::text[]) AS t(id, message)) m
+             WHERE l.id = m.id
+            """,
+            ids=ids or [0], messages=messages or [""],
+        ))
+        self.env.cr.execute(SQL(
+            "UPDATE factoring_schedule_line SET check_message = NULL "
+            "WHERE schedule_id = %s AND check_message IS NOT NULL AND NOT (id = ANY(%s))",
+            self.id, ids or [0],
+        ))
+        self.env["factoring.schedule.line"].invalidate_model(["check_message"])
+
+    def action_verify(self):
+        """Verify the schedule; it becomes verified only when every line passes.
+        Failing lines keep their reasons in *check_message*; the schedule stays draft."""
+        for schedule in self:
+            if schedule.state != "draft":
+                raise UserError(_("Schedule %s is not a draft.", schedule.name))
+            general, errors = schedule._get_verification_errors()
+            schedule._write_line_messages(errors)
+            if general or errors:
+                note = schedule._format_verification_errors(general, errors)
+                schedule.verification_note = note
+                schedule.message_post(body=_(
+                    "Verification failed: %(count)s line(s) with errors.",
+                    count=len(errors)) + ("\n" + "\n".join(general) if general else ""))
+                if len(self) == 1:
+                    return {
+                        "type": "ir.actions.client",
+                        "tag": "display_notification",
+                        "params": {
+                            "title": _("Schedule %s was not verified", schedule.name),
+                            "message": note,
+                            "type": "danger",
+                            "sticky": True,
+                            "next": {"type": "ir.actions.act_window_close"},
+                        },
+                    }
+                continue
+            schedule.write({"state": "verified", "verification_note": False})
+        return True
+
+    def action_reset_draft(self):
+        for schedule in self:
+            if schedule.state not in ("verified", "cancelled") or schedule.move_id and \
+                    schedule.state != "cancelled":
+                raise UserError(_("Schedule %s cannot be reset to draft.", schedule.name))
+            if schedule.state == "cancelled" and schedule.move_id:
+                raise UserError(_(
+                    "Schedule %s was funded and reversed; create a new schedule instead.",
+                    schedule.name))
+        self.write({"state": "draft"})
+
+    # ------------------------------------------------------------------
+    # Funding
+    # ------------------------------------------------------------------
+    def _check_funding_rights(self):
+        if not self.env.su and not self.env.user.has_group(FUNDING_GROUP):
+            raise AccessError(_(
+                "Only operations may fund or cancel funded assignment schedules."))
+
+    def action_fund(self):
+        self._check_funding_rights()
+        for schedule in self:
+            if schedule.state != "verified":
+                raise UserError(_(
+                    "Schedule %s must be verified before it is funded.", schedule.name))
+            # Serialise fundings of one client: a concurrent funding of the same
+            # invoices waits here and then fails the duplicate check.
+            self.env.cr.execute(SQL(
+                "SELECT id FROM factoring_agreement WHERE id = %s FOR UPDATE",
+                schedule.agreement_id.id))
+            general, errors = schedule._get_verification_errors()
+            if general or errors:
+                schedule._write_line_messages(errors)
+                raise UserError(schedule._format_verification_errors(general, errors))
+            schedule.company_id._factoring_check_accounting()
+            move = self.env["account.move"].sudo().with_company(schedule.company_id).create(
+                schedule._prepare_funding_move())
+            move.action_post()
+            schedule.write({
+                "state": "funded",
+                "move_id": move.id,
+                "funded_date": schedule.date,
+            })
+            schedule.message_post(body=_(
+                "Funded: entry %(move)s, advance %(advance)s %(currency)s.",
+                move=move.name, advance=schedule.advance_amount,
+                currency=schedule.currency_id.name))
+        return True
+
+    def _prepare_funding_move(self):
+        """Values of the funding entry: one receivable item per invoice on the
+        debtor, the purchase price credited to the client's current account, the
+        advance moved to the client's payable, and the per-invoice fees."""
+        self.ensure_one()
+        company = self.company_id
+        currency = self.currency_id
+        company_currency = company.currency_id
+        foreign = currency != company_currency
+
+        def amounts(amount):
+            vals = {"balance": amount}
+            if foreign:
+                vals = {
+                    "currency_id": currency.id,
+                    "amount_currency": amount,
+                    "balance": currency._convert(amount, company_currency, company, self.date),
+                }
+            else:
+                vals["currency_id"] = currency.id
+                vals["amount_currency"] = amount
+            return vals
+
+        client = self.client_id.commercial_partner_id
+        line_vals = []
+        total_balance = total_currency = 0.0
+        for line in self.line_ids.sorted(lambda l: (l.sequence, l.id)):
+            vals = amounts(line.amount)
+            total_balance += vals["balance"]
+            total_currency += vals["amount_currency"]
+            line_vals.append({
+                "name": line.invoice_number,
+                "account_id": company.factoring_receivable_account_id.id,
+                "partner_id": line.debtor_id.id,
+                "date_maturity": line.due_date,
+                "factoring_client_id": client.id,
+                "factoring_schedule_line_id": line.id,
+                **vals,
+            })
+        line_vals.append({
+            "name": _("Purchase price of schedule %s", self.name),
+            "account_id": company.factoring_client_account_id.id,
+            "partner_id": client.id,
+            "currency_id": currency.id,
+            "amount_currency": -total_currency,
+            "balance": -company_currency.round(total_balance),
+        })
+        advance = amounts(self.advance_amount)
+        fees = amounts(self.invoice_fee_total) if self.invoice_fee_total else None
+        line_vals.append({
+            "name": _("Advance on schedule %s", self.name),
+            "account_id": company.factoring_client_account_id.id,
+            "partner_id": client.id,
+            "currency_id": currency.id,
+            "amount_currency": advance["amount_currency"] + (fees["amount_currency"] if fees else 0),
+            "balance": advance["balance"] + (fees["balance"] if fees else 0),
+        })
+        line_vals.append({
+            "name": _("Advance owed to %(client)s for schedule %(schedule)s",
+                      client=client.display_name, schedule=self.name),
+            "account_id": company.factoring_advance_account_id.id,
+            "partner_id": client.id,
+            "date_maturity": self.date,
+            "currency_id": currency.id,
+            "amount_currency": -advance["amount_currency"],
+            "balance": -advance["balance"],
+        })
+        if fees:
+            line_vals.append({
+                "name": _("Invoice fees, schedule %s", self.name),
+                "account_id": company.factoring_fee_account_id.id,
+                "partner_id": client.id,
+                "currency_id": currency.id,
+                "amount_currency": -fees["amount_currency"],
+                "balance": -fees["balance"],
+            })
+        return {
+            "move_type": "entry",
+            "journal_id": company.factoring_journal_id.id,
+            "date": self.date,
+            "ref": _("Assignment schedule %(schedule)s - %(client)s",
+                     schedule=self.name, client=client.display_name),
+            "line_ids": [fields.Command.create(vals) for vals in line_vals],
+        }
+
+    def action_cancel(self):
+        for schedule in self:
+            if schedule.state == "cancelled":
+                continue
+            if schedule.state == "funded":
+                schedule._check_funding_rights()
+                schedule._cancel_funded()
+            schedule.write({"state": "cancelled"})
+        return True
+
+    def _cancel_funded(self):
+        self.ensure_one()
+        move = self.move_id
+        items = move.line_ids.filtered("factoring_schedule_line_id")
+        paid = items.filtered(lambda l: l.matched_debit_ids or l.matched_credit_ids)
+        if paid:
+            raise UserError(_(
+                "Schedule %(schedule)s cannot be cancelled: invoice(s) %(invoices)s have "
+                "already been paid in part or in full.",
+                schedule=self.name, invoices=", ".join(paid[:10].mapped("name"))))
+        advance_line = move.line_ids.filtered(
+            lambda l: l.account_id == self.company_id.factoring_advance_account_id)
+        if advance_line.matched_debit_ids or advance_line.matched_credit_ids:
+            raise UserError(_(
+                "Schedule %s cannot be cancelled: the advance has already been paid to the "
+                "client.", self.name))
+        reversal = move.sudo().with_context(factoring_no_fee=True)._reverse_moves(
+            [{"date": fields.Date.context_today(self),
+              "ref": _("Cancellation of schedule %s", self.name)}],
+            cancel=True)
+        self.reversal_move_id = reversal
+        self.message_post(body=_("Funding entry %(move)s reversed by %(reversal)s.",
+                                 move=move.name, reversal=reversal.name))
+
+    def action_view_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    def action_open_import(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Import Invoices"),
+            "res_model": "factoring.schedule.import",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_schedule_id": self.id},
+        }

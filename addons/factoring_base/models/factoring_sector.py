@@ -1,0 +1,46 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class FactoringSector(models.Model):
+    _name = "factoring.sector"
+    _description = "Economic Sector"
+    _inherit = ["mail.thread"]
+    _order = "code"
+    _rec_names_search = ["code", "name"]
+
+    code = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
+    risk_score = fields.Integer(
+        string="Risk Score",
+        tracking=True,
+        help="0 (no risk) to 100 (highest risk). Written by credit risk only.",
+    )
+    active = fields.Boolean(default=True)
+    partner_count = fields.Integer(compute="_compute_partner_count")
+
+    _code_uniq = models.Constraint("UNIQUE(code)", "A sector code must be unique.")
+    _risk_score_range = models.Constraint(
+        "CHECK(risk_score >= 0 AND risk_score <= 100)",
+        "The sector risk score must be between 0 and 100.",
+    )
+
+    @api.constrains("risk_score")
+    def _check_risk_score(self):
+        for sector in self:
+            if not 0 <= sector.risk_score <= 100:
+                raise ValidationError(_(
+                    "Sector %(sector)s: the risk score must be between 0 and 100, not %(score)s.",
+                    sector=sector.display_name, score=sector.risk_score,
+                ))
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for sector in self:
+            sector.display_name = f"[{sector.code}] {sector.name}" if sector.code else sector.name
+
+    def _compute_partner_count(self):
+        counts = dict(self.env["res.partner"]._read_group(
+            [("factoring_sector_id", "in", self.ids)], ["factoring_sector_id"], ["__count"]))
+        for sector in self:
+            sector.partner_count = counts.get(sector, 0)

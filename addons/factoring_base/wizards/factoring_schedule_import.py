@@ -1,0 +1,319 @@
+import base64
+import io
+import re
+import zipfile
+from datetime import date, datetime
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+try:
+    import xlrd
+except ImportError:  # pragma: no cover - a manifest dependency
+    xlrd = None
+try:
+    import openpyxl
+except ImportError:  # pragma: no cover - a manifest dependency
+    openpyxl = None
+
+# Column keys and the headers (normalised: lower case, letters and digits only)
+# that name them in a client's file.
+COLUMNS = {
+    "debtor": ("debtor", "debtorvat", "vat", "debtorreference", "debtorref", "reference",
+               "debtorid", "buyer", "buyervat", "customer", "customervat"),
+    "invoice_number": ("invoicenumber", "invoiceno", "invoicenr", "invoice", "number",
+                       "documentnumber"),
+    "invoice_date": ("invoicedate", "date", "documentdate", "issuedate"),
+    "due_date": ("duedate", "maturity", "maturitydate", "paymentdue"),
+    "amount": ("amount", "invoiceamount", "total", "amountdue", "grossamount"),
+    "currency": ("currency", "currencycode", "cur"),
+}
+REQUIRED = ("debtor", "invoice_number", "invoice_date", "due_date", "amount")
+TEMPLATE_HEADERS = ["Debtor VAT or Reference", "Invoice Number", "Invoice Date", "Due Date",
+                    "Amount", "Currency"]
+MAX_LISTED_ROWS = 50
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+
+
+def _normalise(header):
+    return re.sub(r"[^a-z0-9]", "", str(header or "").lower())
+
+
+def _key(value):
+    """Normalised VAT or reference for matching: upper case, no spaces or dots."""
+    return re.sub(r"[\s.\-]", "", str(value or "")).upper()
+
+
+class FactoringScheduleImport(models.TransientModel):
+    _name = "factoring.schedule.import"
+    _description = "Import Assignment Schedule Lines"
+
+    schedule_id = fields.Many2one("factoring.schedule", required=True, ondelete="cascade")
+    file = fields.Binary(string="Excel File", attachment=False)
+    filename = fields.Char()
+    replace_lines = fields.Boolean(
+        string="Replace Existing Lines",
+        help="Delete the schedule's current lines before importing.")
+    template_file = fields.Binary(attachment=False, readonly=True)
+
+    # ------------------------------------------------------------------
+    # Template
+    # ------------------------------------------------------------------
+    @api.model
+    def _build_template(self):
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(_("Schedule"))
+        bold = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        for col, header in enumerate(TEMPLATE_HEADERS):
+            sheet.write(0, col, header, bold)
+            sheet.set_column(col, col, 22)
+        sheet.write(1, 0, "BE0477472701")
+        sheet.write(1, 1, "INV-2026-0001")
+        sheet.write_datetime(1, 2, datetime(2026, 11, 2), date_format)
+        sheet.write_datetime(1, 3, datetime(2027, 1, 1), date_format)
+        sheet.write_number(1, 4, 12500.00)
+        sheet.write(1, 5, self.env.company.currency_id.name)
+        workbook.close()
+        return buffer.getvalue()
+
+    def action_download_template(self):
+        self.ensure_one()
+        self.template_file = base64.b64encode(self._build_template())
+        return {
+            "type": "ir.actions.act_url",
+            "url": "/web/content/?model=%s&id=%s&field=template_file&download=true"
+                   "&filename=assignment_schedule_template.xlsx" % (self._name, self.id),
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------
+    # Reading
+    # ------------------------------------------------------------------
+    def _read_rows(self, content):
+        """Return the sheet as a list of rows (lists of cell values) with dates as
+        date objects; raise a clear error when the file is not a spreadsheet."""
+        name = self.filename or _("the file")
+        not_a_sheet = UserError(_(
+            "%s is not a readable Excel spreadsheet: upload an .xlsx or .xls file "
+            "(you can start from the template).", name))
+        if content[:4] == b"PK\x03\x04":
+            try:
+                with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                    if "xl/workbook.xml" not in archive.namelist():
+                        raise not_a_sheet
+                workbook = openpyxl.load_workbook(
+                    io.BytesIO(content), read_only=True, data_only=True)
+            except UserError:
+                raise
+            except Exception as exc:
+                raise not_a_sheet from exc
+            sheet = workbook.worksheets[0]
+            rows = [
+                [c.date() if isinstance(c, datetime) else c for c in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+            workbook.close()
+            return rows
+        if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            try:
+                book = xlrd.open_workbook(file_contents=content)
+            except Exception as exc:
+                raise not_a_sheet from exc
+            sheet = book.sheet_by_index(0)
+            rows = []
+            for r in range(sheet.nrows):
+                row = []
+                for c in range(sheet.ncols):
+                    cell = sheet.cell(r, c)
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        row.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date())
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        row.append(None)
+                    else:
+                        row.append(cell.value)
+                rows.append(row)
+            return rows
+        raise not_a_sheet
+
+    def _map_header(self, header_row):
+        mapping = {}
+        for index, header in enumerate(header_row):
+            normalised = _normalise(header)
+            for key, aliases in COLUMNS.items():
+                if key not in mapping and normalised in aliases:
+                    mapping[key] = index
+                    break
+        missing = [k for k in REQUIRED if k not in mapping]
+        if missing:
+            labels = {
+                "debtor": _("Debtor VAT or Reference"), "invoice_number": _("Invoice Number"),
+                "invoice_date": _("Invoice Date"), "due_date": _("Due Date"),
+                "amount": _("Amount"),
+            }
+            raise UserError(_(
+                "%(file)s: the first row must name the columns; missing: %(missing)s.",
+                file=self.filename or _("The file"),
+                missing=", ".join(labels[k] for k in missing)))
+        return mapping
+
+    @staticmethod
+    def _parse_date(value):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str) and value.strip():
+            for fmt in DATE_FORMATS:
+                try:
+                    return datetime.strptime(value.strip(), fmt).date()
+                except ValueError:
+                    continue
+        raise ValueError
+
+    @staticmethod
+    def _parse_amount(value):
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value or "").strip().replace(" ", "").replace("\u00a0", "")
+        if not text:
+            raise ValueError
+        if "," in text and "." in text:
+            # the last separator is the decimal one: 1.234,56 or 1,234.56
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+        return float(text)
+
+    @staticmethod
+    def _text(value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip() if value is not None else ""
+
+    def _debtor_index(self, keys):
+        """Map normalised VAT and reference values to partners, in two queries."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        candidates = Partner.search_fetch(
+            ["|", ("vat", "!=", False), ("ref", "!=", False),
+             ("parent_id", "=", False),
+             ("company_id", "in", [False, self.schedule_id.company_id.id])],
+            ["vat", "ref", "name", "active"])
+        index = {}
+        for partner in candidates:
+            for value in {_key(partner.vat), _key(partner.ref)} - {""}:
+                if value in keys:
+                    index.setdefault(value, self.env["res.partner"])
+                    index[value] |= partner
+        return index
+
+    def _parse(self, rows):
+        """Validate every row; return (line values, errors by row number)."""
+        header_at = next((i for i, row in enumerate(rows)
+                          if any(self._text(c) for c in row)), None)
+        if header_at is None:
+            raise UserError(_("%s is empty.", self.filename or _("The file")))
+        mapping = self._map_header(rows[header_at])
+        schedule = self.schedule_id
+        data_rows = []
+        for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+            if not any(self._text(c) for c in row):
+                continue
+            cells = {k: (row[i] if i < len(row) else None) for k, i in mapping.items()}
+            data_rows.append((offset, cells))
+        if not data_rows:
+            raise UserError(_("%s has a header but no invoice rows.",
+                              self.filename or _("The file")))
+
+        keys = {_key(self._text(c["debtor"])) for _r, c in data_rows} - {""}
+        debtors = self._debtor_index(keys)
+        currencies = {
+            c.name: c for c in self.env["res.currency"].with_context(active_test=False).search([])
+        }
+        default_currency = schedule.currency_id or schedule.company_id.currency_id
+
+        values, errors = [], {}
+        for row_number, cells in data_rows:
+            problems = []
+            debtor_text = self._text(cells["debtor"])
+            debtor = debtors.get(_key(debtor_text))
+            if not debtor_text:
+                problems.append(_("debtor VAT or reference is empty"))
+            elif not debtor:
+                problems.append(_("unknown debtor '%s' (no partner has this VAT or "
+                                  "reference)", debtor_text))
+            elif len(debtor) > 1:
+                problems.append(_("debtor '%(key)s' matches several partners (%(names)s)",
+                                  key=debtor_text,
+                                  names=", ".join(debtor.mapped("name"))))
+            number = self._text(cells["invoice_number"])
+            if not number:
+                problems.append(_("invoice number is empty"))
+            parsed = {}
+            for key, label in (("invoice_date", _("invoice date")),
+                               ("due_date", _("due date"))):
+                try:
+                    parsed[key] = self._parse_date(cells[key])
+                except ValueError:
+                    problems.append(_("%(label)s '%(value)s' is not a date",
+                                      label=label, value=self._text(cells[key])))
+            try:
+                amount = self._parse_amount(cells["amount"])
+            except ValueError:
+                amount = None
+                problems.append(_("amount '%s' is not a number", self._text(cells["amount"])))
+            currency = default_currency
+            if "currency" in cells and self._text(cells["currency"]):
+                code = self._text(cells["currency"]).upper()
+                currency = currencies.get(code)
+                if not currency:
+                    problems.append(_("unknown currency '%s'", code))
+            if problems:
+                errors[row_number] = problems
+                continue
+            values.append({
+                "schedule_id": schedule.id,
+                "sequence": row_number,
+                "debtor_id": debtor.id,
+                "invoice_number": number,
+                "invoice_date": parsed["invoice_date"],
+                "due_date": parsed["due_date"],
+                "amount": amount,
+                "currency_id": currency.id,
+            })
+        return values, errors
+
+    def action_import(self):
+        self.ensure_one()
+        schedule = self.schedule_id
+        if schedule.state != "draft":
+            raise UserError(_("Schedule %s is not a draft: lines cannot be imported.",
+                              schedule.name))
+        if not self.file:
+            raise UserError(_("Choose the Excel file to import."))
+        content = base64.b64decode(self.file)
+        values, errors = self._parse(self._read_rows(content))
+        if errors:
+            rows = sorted(errors)
+            listed = [_("Row %(row)s: %(reasons)s", row=r, reasons="; ".join(errors[r]))
+                      for r in rows[:MAX_LISTED_ROWS]]
+            if len(rows) > MAX_LISTED_ROWS:
+                listed.append(_("... and %s more rows with errors.", len(rows) - MAX_LISTED_ROWS))
+            raise UserError(_(
+                "%(file)s was not imported: %(count)s row(s) have errors. Nothing was "
+                "imported; correct the file and import it again.\n%(rows)s",
+                file=self.filename or _("The file"), count=len(rows), rows="\n".join(listed)))
+        if self.replace_lines:
+            schedule.line_ids.unlink()
+        lines = self.env["factoring.schedule.line"].create(values)
+        schedule.message_post(body=_("%(count)s invoice(s) imported from %(file)s.",
+                                     count=len(lines), file=self.filename or _("a file")))
+        return {"type": "ir.actions.act_window_close"}
