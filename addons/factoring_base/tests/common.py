@@ -1,0 +1,100 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+ROLE_GROUPS = {
+    "client_manager": "factoring_base.group_factoring_client_manager",
+    "credit_analyst": "factoring_base.group_factoring_credit_analyst",
+    "credit_manager": "factoring_base.group_factoring_credit_manager",
+    "collector": "factoring_base.group_factoring_collector",
+    "supervisor": "factoring_base.group_factoring_collections_supervisor",
+    "operations": "factoring_base.group_factoring_operations",
+    "manager": "factoring_base.group_factoring_manager",
+}
+
+
+class FactoringCommon(TransactionCase):
+    """A factoring company of its own (chart of accounts, factoring journal and
+    accounts), one user per role, a textile client with an active agreement and
+    three debtors, two of them approved."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env["res.company"].create({
+            "name": "Test Factor SA",
+            "currency_id": cls.env.ref("base.EUR").id,
+            "country_id": cls.env.ref("base.be").id,
+        })
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False)
+        # the generic chart sets its own currency; the factor works in euros
+        cls.company.currency_id = cls.env.ref("base.EUR")
+        cls.company._factoring_setup_accounting()
+        cls.env = cls.env(context=dict(
+            cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.eur = cls.company.currency_id
+        cls.usd = cls.env.ref("base.USD")
+        cls.usd.active = True
+
+        cls.users = {}
+        for role, group in ROLE_GROUPS.items():
+            cls.users[role] = new_test_user(
+                cls.env, login=f"fact_{role}", groups=group, name=f"Test {role}",
+                company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+
+        cls.sector = cls.env["factoring.sector"].create({
+            "code": "T13", "name": "Test textiles", "risk_score": 55})
+        Partner = cls.env["res.partner"]
+        cls.client = Partner.create({
+            "name": "Tissages du Nord", "is_company": True, "is_factoring_client": True,
+            "vat": "BE0411905847", "factoring_sector_id": cls.sector.id,
+            "factoring_client_manager_id": cls.users["client_manager"].id,
+        })
+        cls.debtor_a = Partner.create({
+            "name": "Grand Magasin SA", "is_company": True, "is_factoring_debtor": True,
+            "vat": "BE0403019261", "ref": "DEB-A"})
+        cls.debtor_b = Partner.create({
+            "name": "Mode Express BV", "is_company": True, "is_factoring_debtor": True,
+            "vat": "NL001234567B01", "ref": "DEB-B"})
+        cls.debtor_unapproved = Partner.create({
+            "name": "Unapproved Retail", "is_company": True, "is_factoring_debtor": True,
+            "ref": "DEB-X"})
+        cls.not_debtor = Partner.create({"name": "Plain Customer", "is_company": True,
+                                         "ref": "PLAIN"})
+        cls.agreement = cls.env["factoring.agreement"].create({
+            "client_id": cls.client.id,
+            "company_id": cls.company.id,
+            "currency_id": cls.eur.id,
+            "advance_rate": 90.0,
+            "discount_fee_rate": 1.5,
+            "invoice_fee": 0.0,
+            "max_concentration": 60.0,
+            "approved_debtor_ids": [Command.set([cls.debtor_a.id, cls.debtor_b.id])],
+            "date_start": date(2026, 1, 1),
+        })
+        cls.agreement.action_activate()
+
+    @classmethod
+    def make_schedule(cls, lines, agreement=None, schedule_date=date(2026, 10, 1)):
+        """Create a draft schedule; each line is a dict overriding a valid invoice."""
+        agreement = agreement or cls.agreement
+        vals = []
+        for index, line in enumerate(lines, start=1):
+            vals.append(Command.create({
+                "sequence": index,
+                "debtor_id": cls.debtor_a.id,
+                "invoice_number": f"INV-{index:04d}",
+                "invoice_date": date(2026, 9, 15),
+                "due_date": date(2026, 11, 14),
+                "amount": 1000.0,
+                "currency_id": agreement.currency_id.id,
+                **line,
+            }))
+        return cls.env["factoring.schedule"].create({
+            "agreement_id": agreement.id,
+            "date": schedule_date,
+            "line_ids": vals,
+        })
