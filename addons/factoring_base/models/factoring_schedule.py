@@ -129,10 +129,13 @@ class FactoringSchedule(models.Model):
     # ------------------------------------------------------------------
     # Verification
     # ------------------------------------------------------------------
-    def _get_verification_errors(self):
+    def _get_verification_errors(self, funding=False):
         """Check every line of the schedule against the agreement.
 
         Set-based: a handful of queries whatever the number of lines.
+        :param funding: checking at funding time: only funded schedules hold an
+            invoice then, so of two schedules verified concurrently with the same
+            invoice, the first one funded wins.
         :return: (schedule-level errors, {line id: [reasons]})
         """
         self.ensure_one()
@@ -192,8 +195,9 @@ class FactoringSchedule(models.Model):
             if no_number:
                 errors[line_id].append(_("missing invoice number"))
 
-        # Duplicate invoice numbers for the same client and debtor, within this
-        # schedule or in any earlier schedule that was not cancelled.
+        # Duplicate invoice numbers for the same client and debtor: within this
+        # schedule, in a verified or funded one, or in a draft entered earlier
+        # (so of two drafts holding one invoice, the earlier one can proceed).
         duplicates = self.env.execute_query(SQL(
             """
             SELECT l.id, o.id, os.name
@@ -205,9 +209,12 @@ class FactoringSchedule(models.Model):
                AND o.id != l.id
               JOIN factoring_schedule os ON os.id = o.schedule_id
              WHERE l.schedule_id = %(schedule)s
-               AND os.state != 'cancelled'
+               AND (os.id = l.schedule_id
+                    OR os.state = 'funded'
+                    OR (NOT %(funding)s AND os.state = 'verified')
+                    OR (NOT %(funding)s AND os.state = 'draft' AND os.id < l.schedule_id))
             """,
-            schedule=self.id,
+            schedule=self.id, funding=funding,
         ))
         for line_id, _other_id, other_schedule in duplicates:
             message = (
@@ -316,7 +323,7 @@ class FactoringSchedule(models.Model):
             self.env.cr.execute(SQL(
                 "SELECT id FROM factoring_agreement WHERE id = %s FOR UPDATE",
                 schedule.agreement_id.id))
-            general, errors = schedule._get_verification_errors()
+            general, errors = schedule._get_verification_errors(funding=True)
             if general or errors:
                 schedule._write_line_messages(errors)
                 raise UserError(schedule._format_verification_errors(general, errors))

@@ -102,3 +102,10 @@ class TestScheduleVerification(FactoringCommon):
         schedule.action_verify()
         self.assertEqual(schedule.state, "verified")
         self.assertFalse(schedule.line_ids.check_message, "old errors are cleared")
+
+    def test_two_drafts_earlier_one_proceeds(self):
+        earlier = self.make_schedule([{"invoice_number": "TWIN-1"}])
+        later = self.make_schedule([{"invoice_number": "TWIN-1"}])
+        self.assertRejected(later, later.line_ids, f"already assigned in schedule {earlier.name}")
+        earlier.action_verify()
+        self.assertEqual(earlier.state, "verified", "the later draft does not block the earlier one")
