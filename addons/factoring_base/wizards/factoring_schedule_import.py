@@ -1,5 +1,6 @@
 import base64
 import io
+import math
 import re
 import zipfile
 from datetime import date, datetime
@@ -20,7 +21,8 @@ except ImportError:  # pragma: no cover - a manifest dependency
 # that name them in a client's file.
 COLUMNS = {
     "debtor": ("debtor", "debtorvat", "vat", "debtorreference", "debtorref", "reference",
-               "debtorid", "buyer", "buyervat", "customer", "customervat"),
+               "debtorvatorreference", "debtorid", "buyer", "buyervat", "customer",
+               "customervat"),
     "invoice_number": ("invoicenumber", "invoiceno", "invoicenr", "invoice", "number",
                        "documentnumber"),
     "invoice_date": ("invoicedate", "date", "documentdate", "issuedate"),
@@ -191,7 +193,10 @@ class FactoringScheduleImport(models.TransientModel):
                 text = text.replace(",", "")
         else:
             text = text.replace(",", ".")
-        return float(text)
+        amount = float(text)
+        if not math.isfinite(amount):  # float() also reads "nan" and "inf"
+            raise ValueError
+        return amount
 
     @staticmethod
     def _text(value):
