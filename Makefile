@@ -1,0 +1,44 @@
+# Factoring CCM -- Odoo 19 addons. The logic lives in scripts/*.sh.
+#
+#   make run     set up, create the demo database "factoring" if missing, run Odoo on http://127.0.0.1:8069
+#   make test    set up, recreate "factoring_test" with our modules + demo data, run pytest-odoo
+#   make setup   only the shared set-up (Odoo source, .venv, PostgreSQL cluster, .odoo-local.conf)
+#   make bench   set up, then: .venv/bin/python tests/benchmarks/bench_schedule.py
+#                  --odoo-src $ODOO_SRC --config .odoo-local.conf -d $(BENCH_DB) $(BENCH_ARGS)
+#   make stop    stop the project's PostgreSQL cluster
+#   make status  show where the cluster is, its port and state
+#   make clean   stop the cluster and delete .venv, the cluster, .odoo-data, .odoo-local.conf, .logs
+#
+# Useful variables (environment or make command line):
+#   ODOO_SRC=/path/to/odoo-19.0   FACTORING_PGPORT=54321   FACTORING_MODULES=mod1,mod2
+#   FACTORING_DB=factoring  FACTORING_TEST_DB=factoring_test  BENCH_DB=factoring_bench  BENCH_ARGS=...
+
+SHELL := /bin/bash
+VENV  := .venv
+BENCH_DB ?= factoring_bench
+
+export ODOO_SRC FACTORING_PGPORT FACTORING_MODULES FACTORING_DB FACTORING_TEST_DB \
+       FACTORING_TEST_PATHS BENCH_DB BENCH_ARGS PYTEST_ADDOPTS PYTHON
+
+.PHONY: run test setup bench stop status clean
+
+setup:
+	@scripts/setup.sh
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+bench:
+	@scripts/bench.sh
+
+stop:
+	@scripts/pg.sh stop
+
+status:
+	@scripts/pg.sh status
+
+clean:
+	@scripts/clean.sh

@@ -1,0 +1,236 @@
+# shellcheck shell=bash
+# Common helpers for the set-up / run / test scripts. Sourced, never executed.
+#
+# Everything project-local lives in gitignored folders at the repository root:
+#   .venv/            Python virtualenv (Odoo requirements + requirements.txt)
+#   .pgdata/          PostgreSQL cluster (or /var/tmp/factoring-ccm-pg/<hash>, see pg_root)
+#   .odoo-data/       Odoo data_dir (filestore, sessions)
+#   .odoo-local.conf  generated Odoo config (odoo.conf + absolute paths + port)
+#   .logs/            logs of the scripts (install logs, ...)
+
+PROJECT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+VENV="$PROJECT/.venv"
+LOCAL_CONF="$PROJECT/.odoo-local.conf"
+DATA_DIR="$PROJECT/.odoo-data"
+LOG_DIR="$PROJECT/.logs"
+ODOO_CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/factoring-ccm/odoo-19.0"
+ODOO_TARBALL_URL="${ODOO_TARBALL_URL:-https://github.com/odoo/odoo/archive/refs/heads/19.0.tar.gz}"
+
+# Database names (overridable from the environment).
+FACTORING_DB="${FACTORING_DB:-factoring}"
+FACTORING_TEST_DB="${FACTORING_TEST_DB:-factoring_test}"
+BENCH_DB="${BENCH_DB:-factoring_bench}"
+
+# Fixed credentials of the local cluster (a throw-away dev/test cluster).
+PG_SUPERUSER=odoo
+PG_PASSWORD=odoo
+
+# Odoo 19 reads PG* variables from the environment and they take precedence
+# over the config file: make sure a shell set up for another server cannot
+# redirect us there.
+unset PGHOST PGHOSTADDR PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGSSLMODE \
+      PGHOST_REPLICA PGPORT_REPLICA PGPATH ODOO_RC 2>/dev/null || true
+
+log()  { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+now() { date +%s; }
+
+# ---------------------------------------------------------------- PostgreSQL
+
+# Port: 54000 + (cksum of the absolute project path mod 900), so that two
+# clones on the same machine get different clusters/ports.
+# Override with FACTORING_PGPORT.
+pg_port() {
+    if [ -n "${FACTORING_PGPORT:-}" ]; then
+        printf '%s\n' "$FACTORING_PGPORT"
+    else
+        local sum
+        sum="$(printf '%s' "$PROJECT" | cksum | cut -d' ' -f1)"
+        printf '%s\n' $((54000 + sum % 900))
+    fi
+}
+
+# Directory holding the PostgreSQL binaries (initdb, pg_ctl, psql, ...).
+# Installs the Debian "postgresql" package when nothing is found and we are root.
+PG_BINDIR=""
+find_pg_bindir() {
+    [ -n "$PG_BINDIR" ] && return 0
+    local d candidates=()
+    if command -v pg_config >/dev/null 2>&1; then
+        candidates+=("$(pg_config --bindir 2>/dev/null || true)")
+    fi
+    # newest version first
+    while IFS= read -r d; do candidates+=("$d"); done < <(
+        ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -V -r)
+    if command -v initdb >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(command -v initdb)")")
+    fi
+    for d in "${candidates[@]}"; do
+        if [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ]; then
+            PG_BINDIR="$d"
+            return 0
+        fi
+    done
+    if is_root && command -v apt-get >/dev/null 2>&1; then
+        log "PostgreSQL server binaries not found: installing them with apt-get (postgresql)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq </dev/null
+        apt-get install -y -qq --no-install-recommends postgresql </dev/null
+        PG_BINDIR=""
+        for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -V -r); do
+            if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then PG_BINDIR="$d"; return 0; fi
+        done
+    fi
+    die "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found.
+Install them (Debian/Ubuntu: sudo apt-get install postgresql) or put their folder on PATH."
+}
+
+# System user that owns and runs the cluster. PostgreSQL refuses to run as
+# root: when we are root we use "postgres" if it exists, else we create a
+# system user "factoring".
+PG_OS_USER=""
+pg_os_user() {
+    if [ -n "$PG_OS_USER" ]; then return 0; fi
+    if ! is_root; then
+        PG_OS_USER="$(id -un)"
+    elif id postgres >/dev/null 2>&1; then
+        PG_OS_USER=postgres
+    else
+        if ! id factoring >/dev/null 2>&1; then
+            log "Creating system user 'factoring' to run PostgreSQL (it refuses to run as root)"
+            useradd --system --no-create-home --home-dir /nonexistent \
+                    --shell /usr/sbin/nologin factoring
+        fi
+        PG_OS_USER=factoring
+    fi
+}
+
+# Run a command as the cluster owner (from / so that an unreadable cwd does not matter).
+as_pg() {
+    pg_os_user
+    if is_root && [ "$PG_OS_USER" != root ]; then
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# Folder of the cluster: $PROJECT/.pgdata, unless the cluster owner cannot
+# traverse into the project (e.g. project under /root, mode 700): then
+# /var/tmp/factoring-ccm-pg/<short hash of the project path>.
+PG_ROOT=""
+PG_ROOT_REASON=""
+pg_root() {
+    [ -n "$PG_ROOT" ] && return 0
+    local fallback
+    fallback="/var/tmp/factoring-ccm-pg/$(printf '%s' "$PROJECT" | sha256sum | cut -c1-12)"
+    pg_os_user
+    if [ -f "$PROJECT/.pgdata/PG_VERSION" ]; then
+        PG_ROOT="$PROJECT/.pgdata"
+    elif [ -f "$fallback/PG_VERSION" ]; then
+        PG_ROOT="$fallback"
+    elif ! is_root || [ "$PG_OS_USER" = root ] || as_pg test -x "$PROJECT" 2>/dev/null; then
+        PG_ROOT="$PROJECT/.pgdata"
+    else
+        PG_ROOT="$fallback"
+        PG_ROOT_REASON="user '$PG_OS_USER' cannot enter $PROJECT"
+    fi
+}
+
+pg_logfile() { pg_root; printf '%s\n' "$PG_ROOT/postgresql.log"; }
+
+# psql & co against our cluster, as the "odoo" superuser over TCP.
+pg_client() {
+    local tool="$1"; shift
+    find_pg_bindir
+    PGPASSWORD="$PG_PASSWORD" "$PG_BINDIR/$tool" -h 127.0.0.1 -p "$(pg_port)" -U "$PG_SUPERUSER" "$@"
+}
+
+db_exists() {
+    local out
+    out="$(pg_client psql -d postgres -XAtqc "SELECT 1 FROM pg_database WHERE datname = '$1'")"
+    [ "$out" = 1 ]
+}
+
+drop_db() {
+    local db="$1"
+    pg_client dropdb --if-exists --force "$db"
+    rm -rf "$DATA_DIR/filestore/$db"
+}
+
+# ---------------------------------------------------------------- Odoo
+
+# Odoo source folder: $ODOO_SRC, else the per-user cache. Sets ODOO_SRC.
+# (setup.sh downloads it when missing; the other scripts only read it.)
+odoo_src_ok() { [ -f "$1/odoo-bin" ] && [ -f "$1/odoo/release.py" ]; }
+
+check_odoo_version() {
+    grep -Eq '^version_info = \(19, ' "$1/odoo/release.py" \
+        || die "$1 is not an Odoo 19.0 source tree (odoo/release.py: $(grep -E '^version_info' "$1/odoo/release.py" || echo 'no version_info')).
+Set ODOO_SRC to an Odoo 19.0 source tree (the folder that contains odoo-bin)."
+}
+
+# Modules to install: $FACTORING_MODULES (comma separated) if set, else
+# factoring_base followed by every other folder of addons/ with a __manifest__.py.
+our_modules() {
+    if [ -n "${FACTORING_MODULES:-}" ]; then
+        printf '%s\n' "$FACTORING_MODULES" | tr -d ' '
+        return 0
+    fi
+    local mods=() m
+    [ -f "$PROJECT/addons/factoring_base/__manifest__.py" ] && mods+=(factoring_base)
+    for m in "$PROJECT"/addons/*/__manifest__.py; do
+        [ -e "$m" ] || continue
+        m="$(basename "$(dirname "$m")")"
+        [ "$m" = factoring_base ] && continue
+        mods+=("$m")
+    done
+    [ "${#mods[@]}" -gt 0 ] || die "no addon found under $PROJECT/addons (no */__manifest__.py). Set FACTORING_MODULES=mod1,mod2 to choose modules."
+    local IFS=,
+    printf '%s\n' "${mods[*]}"
+}
+
+odoo_bin() {
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$LOCAL_CONF" "$@"
+}
+
+# Create database $1 with our modules (extra odoo-bin args after it), failing
+# hard on a non-zero exit code or on ERROR/CRITICAL lines in the log. On
+# failure the half-created database is dropped so that the next run retries.
+create_db() {
+    local db="$1"; shift
+    local mods logf rc=0 t0
+    mods="$(our_modules)"
+    mkdir -p "$LOG_DIR"
+    logf="$LOG_DIR/install-$db.log"
+    drop_db "$db"
+    log "Creating database '$db' with: $mods $* (log: ${logf#"$PROJECT"/})"
+    t0=$(now)
+    odoo_bin -d "$db" -i "$mods" --stop-after-init --log-level=warn "$@" \
+        </dev/null 2>&1 | tee "$logf" || rc=$?
+    if [ "$rc" -ne 0 ] || grep -Eq '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$logf"; then
+        {
+            echo
+            echo "ERROR: installing '$mods' into database '$db' failed (odoo-bin exit code $rc)."
+            echo "ERROR/CRITICAL lines of $logf:"
+            grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$logf" || echo "  (none; see the full log)"
+        } >&2
+        drop_db "$db" || true
+        return 1
+    fi
+    # odoo-bin exits 0 even when a module name is unknown: check the states.
+    local missing
+    missing="$(pg_client psql -d "$db" -XAtqc "
+        SELECT string_agg(m, ',') FROM unnest(string_to_array('$mods', ',')) AS m
+        WHERE m NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed')")"
+    if [ -n "$missing" ]; then
+        echo "ERROR: module(s) not installed in '$db' after odoo-bin: $missing (see $logf)" >&2
+        drop_db "$db" || true
+        return 1
+    fi
+    log "Database '$db' created in $(( $(now) - t0 )) s"
+}

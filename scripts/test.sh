@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make test`: set up, recreate the test database with our modules and their
+# demo data, then run the tests with pytest-odoo.
+#
+#   FACTORING_TEST_DB    database name (default: factoring_test)
+#   FACTORING_MODULES    modules to install (default: factoring_base + every addon of addons/)
+#   FACTORING_TEST_PATHS what pytest collects (default: "addons tests", the existing ones)
+#   PYTEST_ADDOPTS       extra pytest options (standard pytest variable), e.g. "-k limits -x"
+#   Arguments given to this script are passed to pytest as well.
+#
+# Fails (non-zero) when the install fails, when a test fails, and when no
+# test is collected.
+set -euo pipefail
+# shellcheck source=scripts/setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+do_setup
+create_db "$FACTORING_TEST_DB" --with-demo
+
+paths=()
+for p in ${FACTORING_TEST_PATHS:-addons tests}; do
+    if [ -e "$PROJECT/$p" ] || [ -e "$p" ]; then paths+=("$p"); fi
+done
+[ "${#paths[@]}" -gt 0 ] || die "nothing to test: none of '${FACTORING_TEST_PATHS:-addons tests}' exists"
+
+cd "$PROJECT"
+log "Running pytest-odoo on ${paths[*]} (database '$FACTORING_TEST_DB')"
+rc=0
+PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
+    --odoo-database="$FACTORING_TEST_DB" \
+    --odoo-config="$LOCAL_CONF" \
+    --odoo-addons-path="$ODOO_SRC/addons,$PROJECT/addons" \
+    -p no:cacheprovider -ra \
+    "${paths[@]}" "$@" </dev/null || rc=$?
+
+case "$rc" in
+    0) log "All tests passed" ;;
+    5) die "pytest collected NO tests in: ${paths[*]} (a test suite must exist: test_*.py files with test cases)" ;;
+    *) die "pytest failed (exit code $rc)" ;;
+esac
