@@ -115,16 +115,21 @@ class FactoringAgreement(models.Model):
             state = vals.get("state", record.state if record else "draft")
             if state != "active":
                 continue
+            if not record:
+                # a new record gets the fields' defaults for what vals leave out
+                vals = {**self.default_get(["currency_id", "company_id"]), **vals}
             key = tuple(
                 vals.get(f) or (record[f].id if record else False)
                 for f in ("client_id", "currency_id", "company_id")
             )
-            if not key[2]:
-                key = (key[0], key[1] or self.env.company.currency_id.id, self.env.company.id)
             if key in keys:
-                raise ValidationError(_("A client can have only one active agreement per currency."))
+                raise ValidationError(_(
+                    "%(client)s: only one agreement per currency can be active, and several "
+                    "in %(currency)s are being activated together.",
+                    client=self.env["res.partner"].browse(key[0]).display_name,
+                    currency=self.env["res.currency"].browse(key[1]).name))
             keys.append(key)
-            clash = self.search([
+            clash = self.sudo().search([
                 ("state", "=", "active"), ("client_id", "=", key[0]),
                 ("currency_id", "=", key[1]), ("company_id", "=", key[2]),
                 ("id", "not in", self.ids),
