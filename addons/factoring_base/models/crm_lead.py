@@ -35,10 +35,15 @@ class CrmLead(models.Model):
             client.sudo().write(client_vals)
             company = lead.company_id or self.env.company
             Agreement = self.env["factoring.agreement"].sudo().with_company(company)
+            # An existing draft (or, failing that, the active agreement) of the
+            # client is linked rather than duplicated.
             agreement = Agreement.search([
-                ("client_id", "=", client.id), ("state", "=", "draft"),
+                ("client_id", "=", client.id), ("state", "in", ("draft", "active")),
                 ("company_id", "=", company.id),
-            ], limit=1) or Agreement.create({
+            ], order="state desc, id desc", limit=1)
+            if agreement and not agreement.lead_id:
+                agreement.lead_id = lead
+            agreement = agreement or Agreement.create({
                 "client_id": client.id,
                 "company_id": company.id,
                 "currency_id": company.currency_id.id,
@@ -46,7 +51,7 @@ class CrmLead(models.Model):
             })
             lead.sudo().factoring_agreement_id = agreement
             lead.message_post(body=_(
-                "Won: %(client)s is now a factoring client with draft agreement %(agreement)s.",
+                "Won: %(client)s is a factoring client with agreement %(agreement)s.",
                 client=client.display_name, agreement=agreement.name))
 
     def action_view_factoring_agreement(self):

@@ -134,6 +134,17 @@ class TestCrmWon(FactoringCommon):
         self.assertEqual(lead.factoring_agreement_id, draft)
         self.assertEqual(self._agreements_of(self.client), before, "no new agreement")
         self.assertEqual(self.agreement.state, "active", "the active agreement is untouched")
+        self.assertEqual(draft.lead_id, lead, "the linked draft points back to the opportunity")
+
+    def test_active_client_is_linked_not_duplicated(self):
+        """Winning another deal with a client that already has an active agreement
+        links that agreement instead of opening an empty draft next to it."""
+        before = self._agreements_of(self.client)
+        lead = self._opportunity(partner_id=self.client.id)
+        lead.action_set_won()
+        self.assertEqual(lead.factoring_agreement_id, self.agreement)
+        self.assertEqual(lead.factoring_agreement_state, "active")
+        self.assertEqual(self._agreements_of(self.client), before)
 
 
 @tagged("post_install", "-at_install")
