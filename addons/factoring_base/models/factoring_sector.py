@@ -34,6 +34,14 @@ class FactoringSector(models.Model):
                     sector=sector.display_name, score=sector.risk_score,
                 ))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The CHECK constraint fires at INSERT, before @api.constrains runs:
+        # validate first so that the user gets the message naming the sector.
+        for vals in vals_list:
+            self.new(vals)._check_risk_score()
+        return super().create(vals_list)
+
     @api.depends("code", "name")
     def _compute_display_name(self):
         for sector in self:
