@@ -40,7 +40,27 @@ class FactoringSector(models.Model):
         # validate first so that the user gets the message naming the sector.
         for vals in vals_list:
             self.new(vals)._check_risk_score()
+        self._check_code_free([vals.get("code") for vals in vals_list])
         return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("code"):
+            if len(self) > 1:
+                raise ValidationError(_("Sectors cannot share the code %s.", vals["code"]))
+            self._check_code_free([vals["code"]])
+        return super().write(vals)
+
+    def _check_code_free(self, codes):
+        """Name the clashing sector before the UNIQUE constraint would fail."""
+        codes = [c for c in codes if c]
+        if len(codes) != len(set(codes)):
+            raise ValidationError(_("Two new sectors have the same code."))
+        clash = self.sudo().with_context(active_test=False).search(
+            [("code", "in", codes), ("id", "not in", self.ids)], limit=1)
+        if clash:
+            raise ValidationError(_(
+                "The sector code %(code)s is already used by %(sector)s.",
+                code=clash.code, sector=clash.name))
 
     @api.depends("code", "name")
     def _compute_display_name(self):

@@ -74,6 +74,31 @@ class TestPartner(FactoringCommon):
                     self.env["res.partner"].with_user(user).create({
                         "name": "Rated on creation", "factoring_rating": "aaa"})
 
+    def test_client_managers_and_collectors_edit_contacts(self):
+        """Client managers own their clients' data and collectors their debtors'
+        contacts: both edit partners with their factoring role alone (no extra
+        contact rights), but still not the rating."""
+        for role, partner in (("client_manager", self.client), ("collector", self.debtor_a)):
+            with self.subTest(role):
+                user = self.users[role]
+                self.assertFalse(user.has_group("base.group_partner_manager"))
+                partner.with_user(user).phone = "+32 9 123 45 67"
+                self.assertEqual(partner.phone, "+32 9 123 45 67")
+                contact = self.env["res.partner"].with_user(user).create({
+                    "name": f"AP desk {role}", "parent_id": partner.id,
+                    "factoring_contact_role": "ap"})
+                self.assertIn(contact, partner.factoring_ap_contact_ids)
+                with self.assertRaises(AccessError):
+                    partner.with_user(user).write({"factoring_rating": "d"})
+
+    def test_duplicate_sector_code_is_named(self):
+        with self.assertRaisesRegex(ValidationError, "already used by Test textiles"):
+            self.env["factoring.sector"].create({"code": "T13", "name": "Copy"})
+        other = self.env["factoring.sector"].create({"code": "T99", "name": "Other"})
+        with self.assertRaisesRegex(ValidationError, "T13"):
+            other.code = "T13"
+        self.assertEqual(other.code, "T99")
+
     def test_rating_change_is_tracked(self):
         debtor = self.env["res.partner"].with_env(self.tracking_env()).create({
             "name": "Tracked Debtor NV", "is_company": True, "is_factoring_debtor": True})

@@ -78,7 +78,8 @@ class FactoringScheduleImport(models.TransientModel):
         sheet.write_datetime(1, 2, datetime(2026, 11, 2), date_format)
         sheet.write_datetime(1, 3, datetime(2027, 1, 1), date_format)
         sheet.write_number(1, 4, 12500.00)
-        sheet.write(1, 5, self.env.company.currency_id.name)
+        currency = self.schedule_id.currency_id or self.env.company.currency_id
+        sheet.write(1, 5, currency.name)
         workbook.close()
         return buffer.getvalue()
 
@@ -206,7 +207,7 @@ class FactoringScheduleImport(models.TransientModel):
 
     def _debtor_index(self, keys):
         """Map normalised VAT and reference values to partners, in two queries."""
-        Partner = self.env["res.partner"].with_context(active_test=False)
+        Partner = self.env["res.partner"]
         candidates = Partner.search_fetch(
             ["|", ("vat", "!=", False), ("ref", "!=", False),
              ("parent_id", "=", False),
