@@ -14,6 +14,15 @@ set -euo pipefail
 # shellcheck source=scripts/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
+# pytest cannot import an addon's tests (relative imports fail with a confusing
+# "attempted relative import with no known parent package") when the tests
+# folder is not a package; Odoo would not run them either.
+for t in "$PROJECT"/addons/*/tests; do
+    if compgen -G "$t/test_*.py" >/dev/null && [ ! -f "$t/__init__.py" ]; then
+        die "${t#"$PROJECT"/}/ has test_*.py files but no __init__.py (is it committed?)"
+    fi
+done
+
 do_setup
 create_db "$FACTORING_TEST_DB" --with-demo
 
