@@ -158,7 +158,7 @@ db_exists() {
 
 drop_db() {
     local db="$1"
-    pg_client dropdb --if-exists --force "$db"
+    PGOPTIONS='-c client_min_messages=warning' pg_client dropdb --if-exists --force "$db"
     rm -rf "$DATA_DIR/filestore/$db"
 }
 
@@ -208,7 +208,7 @@ create_db() {
     mkdir -p "$LOG_DIR"
     logf="$LOG_DIR/install-$db.log"
     drop_db "$db"
-    log "Creating database '$db' with: $mods $* (log: ${logf#"$PROJECT"/})"
+    log "Creating database '$db' with: $mods${*:+ $*} (log: ${logf#"$PROJECT"/})"
     t0=$(now)
     odoo_bin -d "$db" -i "$mods" --stop-after-init --log-level=warn "$@" \
         </dev/null 2>&1 | tee "$logf" || rc=$?
