@@ -5,6 +5,7 @@
 #   make setup   only the shared set-up (Odoo source, .venv, PostgreSQL cluster, .odoo-local.conf)
 #   make bench   set up, then: .venv/bin/python tests/benchmarks/bench_schedule.py
 #                  --odoo-src $ODOO_SRC --config .odoo-local.conf -d $(BENCH_DB) $(BENCH_ARGS)
+#   make pot     export each addon's translation template (addons/*/i18n/*.pot)
 #   make stop    stop the project's PostgreSQL cluster
 #   make status  show where the cluster is, its port and state
 #   make clean   stop the cluster and delete .venv, the cluster, .odoo-data, .odoo-local.conf, .logs
@@ -20,7 +21,7 @@ BENCH_DB ?= factoring_bench
 export ODOO_SRC FACTORING_PGPORT FACTORING_MODULES FACTORING_DB FACTORING_TEST_DB \
        FACTORING_TEST_PATHS BENCH_DB BENCH_ARGS PYTEST_ADDOPTS PYTHON
 
-.PHONY: run test setup bench stop status clean
+.PHONY: run test setup bench pot stop status clean
 
 setup:
 	@scripts/setup.sh
@@ -33,6 +34,9 @@ test:
 
 bench:
 	@scripts/bench.sh
+
+pot:
+	@scripts/pot.sh
 
 stop:
 	@scripts/pg.sh stop

@@ -222,6 +222,17 @@ create_db() {
         drop_db "$db" || true
         return 1
     fi
+    # Our own addons must load without warnings (missing access rules, ignored
+    # constraints, deprecated API, view problems...): Odoo only warns on those.
+    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$logf" | grep -Eq 'factoring[._]'; then
+        {
+            echo
+            echo "ERROR: installing '$mods' into '$db' logged warnings about our addons:"
+            grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$logf" | grep -E 'factoring[._]'
+        } >&2
+        drop_db "$db" || true
+        return 1
+    fi
     # odoo-bin exits 0 even when a module name is unknown: check the states.
     local missing
     missing="$(pg_client psql -d "$db" -XAtqc "
