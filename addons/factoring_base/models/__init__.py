@@ -9,3 +9,4 @@ from . import account_move_line
 from . import factoring_interaction
 from . import crm_lead
 from . import mail_activity
+from . import factoring_demo

@@ -1,5 +1,6 @@
 from . import test_agreement
 from . import test_crm_interaction
+from . import test_demo
 from . import test_import
 from . import test_partner
 from . import test_schedule_funding
