@@ -39,6 +39,10 @@ class FactoringScheduleLine(models.Model):
     fee_amount = fields.Monetary(string="Discount Fee", readonly=True, copy=False)
     fee_move_id = fields.Many2one("account.move", string="Fee Entry", readonly=True, copy=False)
 
+    # The duplicate-invoice check (factoring.schedule._get_verification_errors)
+    # looks a schedule's invoice numbers up among the client's other lines.
+    _duplicate_lookup_idx = models.Index("(client_id, upper(btrim(invoice_number)))")
+
     @api.model
     def _default_currency(self):
         schedule = self.env["factoring.schedule"].browse(
