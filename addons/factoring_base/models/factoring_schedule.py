@@ -56,22 +56,22 @@ class FactoringSchedule(models.Model):
     @api.depends("line_ids.amount", "line_ids.check_message", "agreement_id.advance_rate",
                  "agreement_id.invoice_fee")
     def _compute_amounts(self):
-        stored = self.filtered("id")
-        data = {}
-        if stored.ids:
-            data = {
-                schedule: (count, amount)
-                for schedule, count, amount in self.env["factoring.schedule.line"]._read_group(
-                    [("schedule_id", "in", stored.ids)], ["schedule_id"],
-                    ["__count", "amount:sum"])
-            }
-            errors = dict(self.env["factoring.schedule.line"]._read_group(
-                [("schedule_id", "in", stored.ids), ("check_message", "!=", False)],
-                ["schedule_id"], ["__count"]))
+        # Saved schedules: one grouped query, whatever the number of lines (a
+        # schedule can hold thousands). Schedules being edited in a form (new
+        # ids) have their lines in memory only.
+        saved = self.filtered(lambda s: isinstance(s.id, int))
+        Line = self.env["factoring.schedule.line"]
+        totals = {
+            schedule: (count, amount)
+            for schedule, count, amount in Line._read_group(
+                [("schedule_id", "in", saved.ids)], ["schedule_id"], ["__count", "amount:sum"])
+        } if saved else {}
+        errors = dict(Line._read_group(
+            [("schedule_id", "in", saved.ids), ("check_message", "!=", False)],
+            ["schedule_id"], ["__count"])) if saved else {}
         for schedule in self:
-            if schedule.id and schedule.id in stored.ids and not schedule.line_ids.filtered(
-                    lambda l: not l.id):
-                count, total = data.get(schedule, (0, 0.0))
+            if schedule in saved:
+                count, total = totals.get(schedule, (0, 0.0))
                 schedule.error_count = errors.get(schedule, 0)
             else:
                 count = len(schedule.line_ids)

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import FactoringCommon
 
@@ -200,3 +200,26 @@ class TestScheduleFunding(FactoringCommon):
         advance_line = self._lines_on(schedule.move_id, self.advance_account)
         self.assertAlmostEqual(advance_line.amount_currency, -1000.0)
         self.assertAlmostEqual(sum(schedule.move_id.line_ids.mapped("balance")), 0.0)
+
+    def test_amounts_follow_the_form_and_the_saved_lines(self):
+        """Totals are computed live while the schedule is edited in a form and
+        from the saved lines afterwards."""
+        form = Form(self.env["factoring.schedule"])
+        form.client_id = self.client
+        self.assertEqual(form.agreement_id, self.agreement, "the active agreement is proposed")
+        for number, amount in (("F-1", 1000.0), ("F-2", 3000.0)):
+            with form.line_ids.new() as line:
+                line.debtor_id = self.debtor_a
+                line.invoice_number = number
+                line.invoice_date = date(2026, 9, 1)
+                line.due_date = date(2026, 10, 31)
+                line.amount = amount
+        self.assertEqual(form.line_count, 2)
+        self.assertAlmostEqual(form.amount_total, 4000.0)
+        self.assertAlmostEqual(form.advance_amount, 3600.0)
+        self.assertAlmostEqual(form.invoice_fee_total, 50.0)
+        schedule = form.save()
+        schedule.invalidate_recordset()
+        self.assertEqual(schedule.line_count, 2)
+        self.assertAlmostEqual(schedule.amount_total, 4000.0)
+        self.assertAlmostEqual(schedule.reserve_amount, 400.0)
