@@ -55,30 +55,50 @@ class ResCompany(models.Model):
         for company in self:
             vals = {}
             if not company.factoring_journal_id:
-                journal = self.env["account.journal"].sudo().search(
-                    [("code", "=", "FACT"), ("company_id", "=", company.id)], limit=1
-                ) or self.env["account.journal"].sudo().create({
-                    "name": _("Factoring"),
-                    "code": "FACT",
-                    "type": "general",
-                    "company_id": company.id,
-                })
+                Journal = self.env["account.journal"].sudo()
+                journal = Journal.search([
+                    ("code", "=", "FACT"), ("type", "=", "general"),
+                    ("company_id", "=", company.id)], limit=1)
+                if not journal:
+                    taken = Journal.search_count(
+                        [("code", "=", "FACT"), ("company_id", "=", company.id)])
+                    journal = Journal.create({
+                        "name": _("Factoring"),
+                        "code": "FCTR" if taken else "FACT",
+                        "type": "general",
+                        "company_id": company.id,
+                    })
                 vals["factoring_journal_id"] = journal.id
             for field_name, code, name, account_type in FACTORING_ACCOUNTS:
                 if company[field_name]:
                     continue
-                account = Account.with_company(company).search(
-                    [("code", "=", code), ("company_ids", "in", company.root_id.id)], limit=1
-                ) or Account.with_company(company).create({
-                    "name": name,
-                    "code": code,
-                    "account_type": account_type,
-                    "reconcile": account_type != "income_other",
-                    "company_ids": [fields.Command.set(company.root_id.ids)],
-                })
+                account = company._factoring_find_or_create_account(
+                    code, name, account_type)
                 vals[field_name] = account.id
             if vals:
                 company.sudo().write(vals)
+
+    def _factoring_find_or_create_account(self, code, name, account_type):
+        """Reuse the account with this code when it is of the right type; when
+        the chart already uses the code for another kind of account, take the
+        next free code rather than posting factoring items on it."""
+        self.ensure_one()
+        Account = self.env["account.account"].sudo().with_company(self)
+        domain = [("company_ids", "in", self.root_id.id)]
+        candidate = int(code)
+        while True:
+            existing = Account.search(domain + [("code", "=", str(candidate))], limit=1)
+            if not existing:
+                return Account.create({
+                    "name": name,
+                    "code": str(candidate),
+                    "account_type": account_type,
+                    "reconcile": account_type != "income_other",
+                    "company_ids": [fields.Command.set(self.root_id.ids)],
+                })
+            if existing.account_type == account_type:
+                return existing
+            candidate += 1
 
     def _factoring_check_accounting(self):
         self.ensure_one()
