@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/pg.sh"
 
 pg_stop || warn "could not stop PostgreSQL cleanly"
-for d in "$PG_ROOT" "$PROJECT/.pgdata" "$VENV" "$DATA_DIR" "$LOCAL_CONF" "$LOG_DIR"; do
+for d in "$PG_ROOT" "$PROJECT/.pgdata" "$PGPORT_FILE" "$VENV" "$DATA_DIR" "$LOCAL_CONF" "$LOG_DIR"; do
     if [ -e "$d" ]; then
         log "Removing $d"
         rm -rf "$d"

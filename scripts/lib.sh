@@ -39,14 +39,21 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 
 now() { date +%s; }
 
+# True when something listens on 127.0.0.1:$1.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 # ---------------------------------------------------------------- PostgreSQL
 
 # Port: 54000 + (cksum of the absolute project path mod 900), so that two
 # clones on the same machine get different clusters/ports.
 # Override with FACTORING_PGPORT.
+# A port chosen because the derived one was taken is remembered in .pgport.
+PGPORT_FILE="$PROJECT/.pgport"
 pg_port() {
     if [ -n "${FACTORING_PGPORT:-}" ]; then
         printf '%s\n' "$FACTORING_PGPORT"
+    elif [ -s "$PGPORT_FILE" ]; then
+        cat "$PGPORT_FILE"
     else
         local sum
         sum="$(printf '%s' "$PROJECT" | cksum | cut -d' ' -f1)"

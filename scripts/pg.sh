@@ -95,6 +95,20 @@ pg_start() {
             warn "pg_ctl says the server is not running: removing stale $PG_ROOT/postmaster.pid"
             rm -f "$PG_ROOT/postmaster.pid"
         fi
+        if port_in_use "$port"; then
+            # Another program (another clone's cluster, a system server...) has
+            # the port: take the next free one and remember it, unless the user
+            # chose the port.
+            [ -z "${FACTORING_PGPORT:-}" ] || die "port $port (FACTORING_PGPORT) is taken by another program"
+            local free="$port"
+            while port_in_use "$free"; do
+                free=$((free + 1))
+                [ "$free" -lt $((port + 100)) ] || die "no free port in $port-$free; set FACTORING_PGPORT"
+            done
+            warn "port $port is taken by another program: using $free (remembered in .pgport)"
+            printf '%s\n' "$free" > "$PGPORT_FILE"
+            port="$free"
+        fi
         log "Starting PostgreSQL ($PG_BINDIR) as '$PG_OS_USER' on 127.0.0.1:$port, data in $PG_ROOT"
         if ! as_pg "$PG_BINDIR/pg_ctl" start -D "$PG_ROOT" -w -t 60 -l "$(pg_logfile)" \
                 -o "-p $port" >/dev/null; then
