@@ -313,7 +313,7 @@ class FactoringSchedule(models.Model):
                             "message": note,
                             "type": "danger",
                             "sticky": True,
-                            "next": {"type": "ir.actions.act_window_close"},
+                            "next": {"type": "ir.actions.client", "tag": "soft_reload"},
                         },
                     }
                 continue
