@@ -1,4 +1,5 @@
 from . import res_company
+from . import factoring_guard
 from . import res_config_settings
 from . import factoring_sector
 from . import res_partner

@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.fields import Domain
 
+from .factoring_guard import guarded
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -55,7 +57,7 @@ class AccountMoveLine(models.Model):
                 company._factoring_check_accounting()
                 move = self._factoring_create_fee_move(company, client, currency, entries)
             for schedule_line, paid_date, _days, fee in entries:
-                schedule_line.sudo().write({
+                guarded(schedule_line.sudo()).write({
                     "paid_date": paid_date,
                     "fee_amount": fee,
                     "fee_move_id": move.id if fee else False,

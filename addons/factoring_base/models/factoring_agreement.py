@@ -2,6 +2,19 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .factoring_guard import check_groups, check_protected, guarded
+
+CREDIT_ANALYST_GROUP = "factoring_base.group_factoring_credit_analyst"
+CREDIT_MANAGER_GROUP = "factoring_base.group_factoring_credit_manager"
+# Changed only by the agreement's own actions (see factoring_guard).
+AGREEMENT_PROTECTED = ("state",)
+# The terms: on an agreement in force, only credit roles change them.
+AGREEMENT_TERMS = (
+    "client_id", "company_id", "currency_id", "advance_rate", "discount_fee_rate",
+    "invoice_fee", "recourse", "max_concentration", "approved_debtor_ids", "date_start",
+    "date_end", "note",
+)
+
 
 class FactoringAgreement(models.Model):
     _name = "factoring.agreement"
@@ -51,7 +64,8 @@ class FactoringAgreement(models.Model):
         help="Highest share of the client's open receivables one debtor may reach.")
     approved_debtor_ids = fields.Many2many(
         "res.partner", "factoring_agreement_debtor_rel", "agreement_id", "debtor_id",
-        string="Approved Debtors", domain="[('is_factoring_debtor', '=', True)]")
+        string="Approved Debtors", domain="[('is_factoring_debtor', '=', True)]",
+        tracking=True)
     date_start = fields.Date(
         string="Start Date", required=True, tracking=True, default=fields.Date.context_today)
     date_end = fields.Date(string="End Date", tracking=True)
@@ -142,6 +156,11 @@ class FactoringAgreement(models.Model):
                     other=clash.name))
 
     def write(self, vals):
+        check_protected(self, [vals], AGREEMENT_PROTECTED,
+                        lambda vals: ", ".join(self[:5].mapped("name")))
+        if set(AGREEMENT_TERMS) & set(vals) and any(a.state != "draft" for a in self):
+            check_groups(self.env, (CREDIT_ANALYST_GROUP,),
+                         _("change the terms of an agreement in force"))
         if {"state", "client_id", "currency_id", "company_id"} & set(vals):
             self._check_one_active([(rec, vals) for rec in self])
         return super().write(vals)
@@ -156,6 +175,8 @@ class FactoringAgreement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected(self, vals_list, AGREEMENT_PROTECTED,
+                        lambda vals: vals.get("name") or _("New agreement"))
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(
@@ -174,22 +195,36 @@ class FactoringAgreement(models.Model):
                     state=dict(self._fields["state"].selection)[agreement.state],
                     new=dict(self._fields["state"].selection)[new_state],
                 ))
-        self.write({"state": new_state})
+        guarded(self).write({"state": new_state})
+        return True
+
+    def _check_credit_rights(self, group, action):
+        check_groups(self.env, (group,), action)
+        self.check_access("write")
 
     def action_activate(self):
-        self._set_state(("draft", "suspended"), "active")
+        """Draft or suspended -> active (credit analysts and managers)."""
+        self._check_credit_rights(CREDIT_ANALYST_GROUP, _("activate agreements"))
+        return self._set_state(("draft", "suspended"), "active")
 
     def action_suspend(self):
-        self._set_state(("active",), "suspended")
+        """Active -> suspended (credit analysts and managers)."""
+        self._check_credit_rights(CREDIT_ANALYST_GROUP, _("suspend agreements"))
+        return self._set_state(("active",), "suspended")
 
     def action_terminate(self):
-        self._set_state(("draft", "active", "suspended"), "terminated")
+        """Draft, active or suspended -> terminated (credit analysts and managers)."""
+        self._check_credit_rights(CREDIT_ANALYST_GROUP, _("terminate agreements"))
+        return self._set_state(("draft", "active", "suspended"), "terminated")
 
     def action_reset_draft(self):
-        self._set_state(("suspended", "terminated"), "draft")
+        """Suspended or terminated -> draft (credit managers only)."""
+        self._check_credit_rights(CREDIT_MANAGER_GROUP, _("reset agreements to draft"))
+        return self._set_state(("suspended", "terminated"), "draft")
 
     def action_view_schedules(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_schedule")
         action["domain"] = [("agreement_id", "=", self.id)]

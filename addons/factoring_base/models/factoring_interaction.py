@@ -1,4 +1,9 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from .factoring_guard import check_protected
+
+MANAGER_GROUP = "factoring_base.group_factoring_manager"
 
 INTERACTION_TYPES = [
     ("meeting", "Meeting"),
@@ -34,6 +39,44 @@ class FactoringInteraction(models.Model):
     next_step_date = fields.Date()
     activity_id = fields.Many2one("mail.activity", string="From Activity", readonly=True,
                                   index="btree_not_null")
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        help="The note is the user's own (or the user is a factoring manager): only "
+        "then is the form editable (the record rules refuse other users' notes).")
+
+    @api.depends_context("uid")
+    @api.depends("user_id")
+    def _compute_can_edit(self):
+        manager = self.env.user.has_group(MANAGER_GROUP)
+        for rec in self:
+            rec.can_edit = manager or rec.user_id == self.env.user
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the link to the meeting activity is set when the meeting is marked done
+        check_protected(self, vals_list, ("activity_id",),
+                        lambda vals: _("New note"))
+        for vals in vals_list:
+            if vals.get("user_id"):
+                self._check_author(vals["user_id"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected(self, [vals], ("activity_id",),
+                        lambda vals: ", ".join(self[:5].mapped("display_name")))
+        if "user_id" in vals:
+            self._check_author(vals["user_id"])
+        return super().write(vals)
+
+    @api.model
+    def _check_author(self, user_id):
+        """Notes are logged under their author's name: only factoring managers
+        log or move one under another user's (the own-notes rule relies on it)."""
+        if user_id != self.env.uid and not self.env.su \
+                and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_(
+                "You cannot log a client note under another user's name (%s).",
+                self.env["res.users"].browse(user_id).sudo().name))
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):

@@ -1,10 +1,26 @@
 from collections import defaultdict
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_amount
+
+from .factoring_guard import check_groups, check_protected, guarded
 
 FUNDING_GROUP = "factoring_base.group_factoring_operations"
+CLIENT_MANAGER_GROUP = "factoring_base.group_factoring_client_manager"
+# Who enters, verifies, resets and cancels (unfunded) schedules.
+SCHEDULE_GROUPS = (CLIENT_MANAGER_GROUP, FUNDING_GROUP)
+# Changed only by the schedule's own actions (see factoring_guard).
+SCHEDULE_PROTECTED = ("state", "move_id", "reversal_move_id", "funded_date", "verification_note")
+# What the verification depends on besides the lines: changing it on a verified
+# schedule sends it back to draft; on a funded or cancelled one it is refused.
+SCHEDULE_CHECKED = ("client_id", "agreement_id", "company_id", "date", "line_ids")
+# First key of the advisory lock that makes one client's fundings take turns
+# (the second key is the client's id); any constant unlikely to clash.
+FUNDING_LOCK_KEY = 716001
 # How many errors a verification message lists before it summarises the rest.
 MAX_LISTED_ERRORS = 50
 
@@ -95,6 +111,8 @@ class FactoringSchedule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected(self, vals_list, SCHEDULE_PROTECTED,
+                        lambda vals: vals.get("name") or _("New schedule"))
         for vals in vals_list:
             if vals.get("agreement_id") and not vals.get("client_id"):
                 vals["client_id"] = self.env["factoring.agreement"].browse(
@@ -110,13 +128,47 @@ class FactoringSchedule(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "line_ids" in vals or "agreement_id" in vals or "client_id" in vals:
+        check_protected(self, [vals], SCHEDULE_PROTECTED, lambda vals: self._names())
+        checked = set(SCHEDULE_CHECKED) & set(vals)
+        verified = self.browse()
+        if checked:
             locked = self.filtered(lambda s: s.state in ("funded", "cancelled"))
             if locked:
                 raise UserError(_(
-                    "Schedule %(schedule)s is %(state)s: its invoices can no longer change.",
-                    schedule=locked[0].name, state=locked[0].state))
-        return super().write(vals)
+                    "Schedule %(schedule)s is %(state)s: its invoices, client, agreement and "
+                    "date can no longer change.",
+                    schedule=locked[0].name, state=locked[0]._state_label()))
+            verified = self.filtered(lambda s: s.state == "verified")
+        res = super().write(vals)
+        verified._back_to_draft()
+        return res
+
+    def _names(self, limit=5):
+        names = ", ".join(self[:limit].mapped("name"))
+        return names + (", ..." if len(self) > limit else "")
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _back_to_draft(self):
+        """A verified schedule whose invoices changed must be verified again."""
+        schedules = self.filtered(lambda s: s.state == "verified")
+        if schedules:
+            guarded(schedules).write({"state": "draft"})
+            for schedule in schedules:
+                schedule.message_post(body=_(
+                    "Back to draft: its invoices changed after verification; verify it again."))
+
+    def _forget_verification_note(self):
+        with_note = self.filtered("verification_note")
+        if with_note:
+            guarded(with_note).write({"verification_note": False})
+
+    def _check_schedule_rights(self, action):
+        """Entering, verifying, resetting and cancelling unfunded schedules:
+        client managers and operations, on schedules they may write."""
+        check_groups(self.env, SCHEDULE_GROUPS, action)
+        self.check_access("write")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -304,8 +356,8 @@ class FactoringSchedule(models.Model):
         parts = [_("Schedule %s: ", self.name) + reason for reason in general]
         for line in lines[:MAX_LISTED_ERRORS]:
             parts.append(_(
-                "Line %(seq)s (invoice %(number)s, %(debtor)s): %(reasons)s",
-                seq=line.sequence, number=line.invoice_number or "-",
+                "%(line)s, invoice %(number)s, %(debtor)s: %(reasons)s",
+                line=line._label(), number=line.invoice_number or "-",
                 debtor=line.debtor_id.display_name or _("no debtor"),
                 reasons="; ".join(errors[line.id])))
         if len(lines) > MAX_LISTED_ERRORS:
@@ -338,6 +390,7 @@ class FactoringSchedule(models.Model):
     def action_verify(self):
         """Verify the schedule; it becomes verified only when every line passes.
         Failing lines keep their reasons in *check_message*; the schedule stays draft."""
+        self._check_schedule_rights(_("verify assignment schedules"))
         for schedule in self:
             if schedule.state != "draft":
                 raise UserError(_("Schedule %s is not a draft.", schedule.name))
@@ -345,7 +398,7 @@ class FactoringSchedule(models.Model):
             schedule._write_line_messages(errors)
             if general or errors:
                 note = schedule._format_verification_errors(general, errors)
-                schedule.verification_note = note
+                guarded(schedule).write({"verification_note": note})
                 schedule.message_post(body=_(
                     "Verification failed: %(count)s line(s) with errors.",
                     count=len(errors)) + ("\n" + "\n".join(general) if general else ""))
@@ -362,10 +415,12 @@ class FactoringSchedule(models.Model):
                         },
                     }
                 continue
-            schedule.write({"state": "verified", "verification_note": False})
+            guarded(schedule).write({"state": "verified", "verification_note": False})
         return True
 
     def action_reset_draft(self):
+        """Verified, or cancelled before it was ever funded, back to draft."""
+        self._check_schedule_rights(_("reset assignment schedules to draft"))
         for schedule in self:
             if schedule.state not in ("verified", "cancelled") or schedule.move_id and \
                     schedule.state != "cancelled":
@@ -374,7 +429,8 @@ class FactoringSchedule(models.Model):
                 raise UserError(_(
                     "Schedule %s was funded and reversed; create a new schedule instead.",
                     schedule.name))
-        self.write({"state": "draft"})
+        guarded(self).write({"state": "draft"})
+        return True
 
     # ------------------------------------------------------------------
     # Funding
@@ -390,15 +446,11 @@ class FactoringSchedule(models.Model):
             if schedule.state != "verified":
                 raise UserError(_(
                     "Schedule %s must be verified before it is funded.", schedule.name))
-            # Serialise fundings of one client: a concurrent funding of the same
-            # invoices waits here and then fails the duplicate check.
-            self.env.cr.execute(SQL(
-                "SELECT id FROM factoring_agreement WHERE id = %s FOR UPDATE",
-                schedule.agreement_id.id))
             general, errors = schedule._get_verification_errors(funding=True)
             if general or errors:
                 schedule._write_line_messages(errors)
                 raise UserError(schedule._format_verification_errors(general, errors))
+            schedule._claim_invoices()
             schedule.company_id._factoring_check_accounting()
             Move = self.env["account.move"].sudo().with_company(schedule.company_id)
             # skip_analytic_sync: on a draft entry the analytic inverse has no
@@ -407,16 +459,81 @@ class FactoringSchedule(models.Model):
             move = Move.with_context(skip_analytic_sync=True).create(
                 schedule._prepare_funding_move()).with_env(Move.env)
             move.action_post()
-            schedule.write({
+            guarded(schedule).write({
                 "state": "funded",
                 "move_id": move.id,
                 "funded_date": schedule.date,
             })
+            currency = schedule.currency_id
             schedule.message_post(body=_(
-                "Funded: entry %(move)s, advance %(advance)s %(currency)s.",
-                move=move.name, advance=schedule.advance_amount,
-                currency=schedule.currency_id.name))
+                "Funded: entry %(move)s, %(count)s invoice(s) for %(total)s, advance %(advance)s.",
+                move=move.name, count=schedule.line_count,
+                total=format_amount(self.env, schedule.amount_total, currency),
+                advance=format_amount(self.env, schedule.advance_amount, currency)))
         return True
+
+    def _claim_invoices(self):
+        """Mark the schedule's lines funded, in the funding transaction.
+
+        The duplicate check above only sees what was committed when this
+        transaction started (Odoo runs REPEATABLE READ), so two fundings of the
+        same invoice running at once would both pass it. The partial unique
+        index over funded lines (``factoring.schedule.line._funded_invoice_uniq``)
+        is the guarantee: whichever transaction flags an invoice second waits
+        for the first one and fails when it commits; it ends here with an error
+        naming the invoice, before anything is posted.
+        """
+        self.ensure_one()
+        cr = self.env.cr
+        self.env.flush_all()
+        # Fundings of one client take turns (a lock held until commit): two
+        # fundings sharing several invoices would otherwise each wait for the
+        # other on a different invoice (a deadlock, one of them killed at
+        # random). The lock alone is not enough: after waiting, this
+        # transaction still does not see what the other one committed.
+        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)",
+                       FUNDING_LOCK_KEY, self.client_id.id))
+        try:
+            # One statement for the whole schedule (10,000 lines), not a write
+            # per line; the ORM cache is invalidated below.
+            with cr.savepoint(flush=False):
+                cr.execute(SQL(
+                    "UPDATE factoring_schedule_line SET is_funded = TRUE WHERE schedule_id = %s",
+                    self.id))
+        except psycopg2.errors.UniqueViolation as exc:
+            raise UserError(self._claim_conflict_message(exc)) from None
+        self.env["factoring.schedule.line"].invalidate_model(["is_funded"])
+
+    def _claim_conflict_message(self, exc):
+        """Name the invoice another funding took while this one ran."""
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT mine.invoice_number, debtor.name, other.name
+              FROM factoring_schedule_line mine
+              JOIN factoring_schedule_line theirs
+                ON theirs.client_id = mine.client_id
+               AND theirs.debtor_id = mine.debtor_id
+               AND upper(btrim(theirs.invoice_number)) = upper(btrim(mine.invoice_number))
+               AND theirs.schedule_id != mine.schedule_id
+              JOIN factoring_schedule other ON other.id = theirs.schedule_id
+              JOIN res_partner debtor ON debtor.id = mine.debtor_id
+             WHERE mine.schedule_id = %s AND other.state IN ('verified', 'funded')
+             ORDER BY mine.sequence, mine.id
+             LIMIT 5
+            """, self.id))
+        if rows:
+            invoices = "; ".join(
+                _("invoice %(invoice)s of %(debtor)s (schedule %(other)s)",
+                  invoice=number, debtor=debtor, other=other) for number, debtor, other in rows)
+        else:
+            # the other schedule was entered after this transaction started:
+            # the database's message is all there is to name the invoice
+            invoices = (exc.diag.message_detail or "").strip()
+        return _(
+            "Schedule %(schedule)s was not funded: another schedule was funded at the same "
+            "moment with the same invoice(s): %(invoices)s. Nothing was posted; reload the "
+            "schedule and verify it again.",
+            schedule=self.name, invoices=invoices)
 
     def _prepare_funding_move(self):
         """Values of the funding entry: one receivable item per invoice on the
@@ -510,13 +627,16 @@ class FactoringSchedule(models.Model):
         }
 
     def action_cancel(self):
+        """Draft or verified: cancelled (client managers, operations). Funded:
+        its entry is reversed (operations only, while nothing is paid)."""
+        self._check_schedule_rights(_("cancel assignment schedules"))
         for schedule in self:
             if schedule.state == "cancelled":
                 continue
             if schedule.state == "funded":
                 schedule._check_funding_rights()
                 schedule._cancel_funded()
-            schedule.write({"state": "cancelled"})
+            guarded(schedule).write({"state": "cancelled"})
         return True
 
     def _cancel_funded(self):
@@ -535,16 +655,19 @@ class FactoringSchedule(models.Model):
             raise UserError(_(
                 "Schedule %s cannot be cancelled: the advance has already been paid to the "
                 "client.", self.name))
+        # the invoices are free again: another schedule may fund them
+        guarded(self.line_ids).write({"is_funded": False})
         reversal = move.sudo().with_context(factoring_no_fee=True)._reverse_moves(
             [{"date": fields.Date.context_today(self),
               "ref": _("Cancellation of schedule %s", self.name)}],
             cancel=True)
-        self.reversal_move_id = reversal
+        guarded(self).write({"reversal_move_id": reversal.id})
         self.message_post(body=_("Funding entry %(move)s reversed by %(reversal)s.",
                                  move=move.name, reversal=reversal.name))
 
     def action_view_move(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -554,6 +677,10 @@ class FactoringSchedule(models.Model):
 
     def action_open_import(self):
         self.ensure_one()
+        self._check_schedule_rights(_("import invoices into assignment schedules"))
+        if self.state != "draft":
+            raise UserError(_("Schedule %s is not a draft: lines cannot be imported.",
+                              self.name))
         return {
             "type": "ir.actions.act_window",
             "name": _("Import Invoices"),

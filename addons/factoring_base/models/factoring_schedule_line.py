@@ -1,4 +1,11 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .factoring_guard import check_protected, guarded, is_guarded
+
+# Written only by verification, funding and fee posting (see factoring_guard).
+LINE_PROTECTED = ("check_message", "paid_date", "fee_amount", "fee_move_id", "is_funded")
 
 
 class FactoringScheduleLine(models.Model):
@@ -8,7 +15,13 @@ class FactoringScheduleLine(models.Model):
     _rec_name = "invoice_number"
     _check_company_auto = True
 
-    sequence = fields.Integer(default=10, help="Row number in the imported file.")
+    sequence = fields.Integer(default=10, help="Order of the line in the schedule.")
+    position = fields.Integer(
+        string="#", compute="_compute_position",
+        help="Position of the line in the schedule's list: verification names lines by it.")
+    file_row = fields.Integer(
+        string="Excel Row", readonly=True, copy=False,
+        help="Row of the imported file the line comes from (empty for typed lines).")
     schedule_id = fields.Many2one(
         "factoring.schedule", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="schedule_id.company_id", store=True, index=True)
@@ -38,16 +51,64 @@ class FactoringScheduleLine(models.Model):
     paid_date = fields.Date(readonly=True, copy=False)
     fee_amount = fields.Monetary(string="Discount Fee", readonly=True, copy=False)
     fee_move_id = fields.Many2one("account.move", string="Fee Entry", readonly=True, copy=False)
+    is_funded = fields.Boolean(
+        string="Funded", readonly=True, copy=False,
+        help="Set in the funding transaction, cleared when the schedule is cancelled: the "
+        "database refuses a second funded line for the same invoice.")
 
     # The duplicate-invoice check (factoring.schedule._get_verification_errors)
     # looks a schedule's invoice numbers up among the client's other lines.
     _duplicate_lookup_idx = models.Index("(client_id, upper(btrim(invoice_number)))")
+    # The guarantee behind the duplicate check: one funded line per invoice
+    # (company, client, debtor, normalised number), whatever runs concurrently.
+    _funded_invoice_uniq = models.UniqueIndex(
+        "(company_id, client_id, debtor_id, upper(btrim(invoice_number))) WHERE is_funded",
+        "This invoice is already funded in another schedule.")
+
+    def init(self):
+        # lines funded before the flag existed
+        self.env.cr.execute(SQL(
+            """
+            UPDATE factoring_schedule_line l
+               SET is_funded = TRUE
+              FROM factoring_schedule s
+             WHERE s.id = l.schedule_id AND s.state = 'funded' AND l.is_funded IS NOT TRUE
+            """))
 
     @api.model
     def _default_currency(self):
         schedule = self.env["factoring.schedule"].browse(
             self.env.context.get("default_schedule_id"))
         return schedule.currency_id or self.env.company.currency_id
+
+    @api.depends("sequence", "schedule_id")
+    def _compute_position(self):
+        """Rank of each line in its schedule's list (ordered by sequence, then
+        creation), in one query whatever the number of lines."""
+        saved = self.filtered(lambda l: isinstance(l.id, int))
+        positions = {}
+        if saved:
+            self.flush_model(["sequence", "schedule_id"])
+            positions = dict(self.env.execute_query(SQL(
+                """
+                SELECT id, position
+                  FROM (SELECT id, row_number() OVER (
+                                   PARTITION BY schedule_id ORDER BY sequence, id) AS position
+                          FROM factoring_schedule_line
+                         WHERE schedule_id = ANY(%s)) ranked
+                 WHERE id = ANY(%s)
+                """, saved.schedule_id.ids, saved.ids)))
+        for line in self:
+            line.position = positions.get(line.id, 0)
+
+    def _label(self):
+        """How messages name the line: its position in the list, and the row of
+        the Excel file it was imported from."""
+        self.ensure_one()
+        if self.file_row:
+            return _("Line %(position)s (Excel row %(row)s)",
+                     position=self.position, row=self.file_row)
+        return _("Line %s", self.position)
 
     @api.depends("move_line_ids.amount_residual_currency", "schedule_id.state")
     def _compute_item(self):
@@ -66,6 +127,63 @@ class FactoringScheduleLine(models.Model):
                 line.payment_state = "partial"
             else:
                 line.payment_state = "open"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected(self, vals_list, LINE_PROTECTED,
+                        lambda vals: vals.get("invoice_number") or _("New invoice"))
+        if not is_guarded(self):
+            schedules = self.env["factoring.schedule"].browse(
+                {vals.get("schedule_id") for vals in vals_list if vals.get("schedule_id")})
+            self._check_schedules_editable(schedules, _("add invoices to"))
+        lines = super().create(vals_list)
+        if not is_guarded(self):
+            lines.schedule_id._back_to_draft()
+        return lines
+
+    def write(self, vals):
+        check_protected(self, [vals], LINE_PROTECTED, lambda vals: self._names())
+        if is_guarded(self):
+            return super().write(vals)
+        schedules = self.schedule_id
+        if vals.get("schedule_id"):
+            schedules |= self.env["factoring.schedule"].browse(vals["schedule_id"])
+        self._check_schedules_editable(schedules, _("change invoices of"))
+        res = super().write(vals)
+        self._forget_verification()
+        schedules._back_to_draft()
+        return res
+
+    def unlink(self):
+        if not is_guarded(self):
+            schedules = self.schedule_id
+            self._check_schedules_editable(schedules, _("remove invoices from"))
+            res = super().unlink()
+            schedules.exists()._back_to_draft()
+            schedules.exists()._forget_verification_note()
+            return res
+        return super().unlink()
+
+    def _names(self, limit=5):
+        names = ", ".join(
+            f"{line.schedule_id.name} / {line.invoice_number}" for line in self[:limit])
+        return names + (", ..." if len(self) > limit else "")
+
+    @api.model
+    def _check_schedules_editable(self, schedules, action):
+        locked = schedules.filtered(lambda s: s.state in ("funded", "cancelled"))
+        if locked:
+            raise UserError(_(
+                "Schedule %(schedule)s is %(state)s: you cannot %(action)s it.",
+                schedule=locked[0].name, state=locked[0]._state_label(), action=action))
+
+    def _forget_verification(self):
+        """A changed line loses its old reasons and the schedule's banner: both
+        described the line before the change (it must be verified again)."""
+        with_message = self.filtered("check_message")
+        if with_message:
+            guarded(with_message).write({"check_message": False})
+        self.schedule_id._forget_verification_note()
 
     @api.onchange("debtor_id", "invoice_number", "invoice_date", "due_date", "amount",
                   "currency_id")

@@ -2,6 +2,8 @@ from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from .factoring_guard import guarded
+
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
@@ -55,4 +57,4 @@ class MailActivity(models.Model):
                 "activity_id": activity.id,
             })
         if vals_list:
-            self.env["factoring.interaction"].sudo().create(vals_list)
+            guarded(self.env["factoring.interaction"].sudo()).create(vals_list)

@@ -4,6 +4,7 @@ from datetime import date
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.factoring_guard import guarded
 from .common import FactoringCommon
 
 
@@ -130,7 +131,7 @@ class TestAgreement(FactoringCommon):
                      {}):
             with self.subTest(vals=vals):
                 with self.assertRaises(ValidationError) as caught:
-                    self.env["factoring.agreement"].create({
+                    guarded(self.env["factoring.agreement"]).create({
                         "client_id": self.client.id, "date_start": date(2026, 6, 1),
                         "state": "active", **vals})
                 self.assertIn(self.client.name, str(caught.exception))
@@ -138,7 +139,7 @@ class TestAgreement(FactoringCommon):
 
     def test_two_active_agreements_in_one_create_refused(self):
         with self.assertRaises(ValidationError) as caught:
-            self.env["factoring.agreement"].create([
+            guarded(self.env["factoring.agreement"]).create([
                 {"client_id": self.client_2.id, "currency_id": self.eur.id, "state": "active"},
                 {"client_id": self.client_2.id, "state": "active"},
             ])
@@ -230,7 +231,7 @@ class TestAgreement(FactoringCommon):
             for method in methods:
                 with self.subTest(state=state, method=method):
                     agreement = self.new_agreement()
-                    agreement.write({"state": state})
+                    guarded(agreement).write({"state": state})
                     with self.assertRaises(UserError) as caught:
                         getattr(agreement, method)()
                     message = str(caught.exception)

@@ -3,6 +3,7 @@ from datetime import date
 from odoo import Command
 from odoo.tests import tagged
 
+from ..models.factoring_guard import guarded
 from .common import FactoringCommon
 
 
@@ -86,7 +87,8 @@ class TestScheduleDuplicates(FactoringCommon):
         first = self.make_schedule([{"invoice_number": "RACE-1"}])
         second = self.make_schedule([{"invoice_number": "RACE-1"}])
         first.action_verify()
-        second.state = "verified"  # as a concurrent transaction would have left it
+        # as a concurrent transaction would have left it
+        guarded(second).write({"state": "verified"})
         general, errors = second._get_verification_errors(funding=True)
         self.assertFalse(general)
         self.assertFalse(errors, "a verified schedule does not hold the invoice at funding")

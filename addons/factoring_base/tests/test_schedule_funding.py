@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..models.factoring_guard import guarded
 from .common import FactoringCommon
 
 FUNDING_DATE = date(2026, 10, 1)
@@ -98,7 +99,8 @@ class TestScheduleFunding(FactoringCommon):
         self.assertEqual(first.state, "verified")
         second.action_verify()
         self.assertEqual(second.state, "draft", "verification sees the other schedule")
-        second.state = "verified"  # as a concurrent transaction would have left it
+        # as a concurrent transaction would have left it
+        guarded(second).write({"state": "verified"})
         first.action_fund()
         with self.assertRaisesRegex(UserError, "already assigned"):
             second.action_fund()

@@ -83,8 +83,14 @@ class FactoringScheduleImport(models.TransientModel):
         workbook.close()
         return buffer.getvalue()
 
+    def _check_import_rights(self):
+        self.schedule_id._check_schedule_rights(
+            _("import invoices into assignment schedules"))
+
     def action_download_template(self):
         self.ensure_one()
+        self.check_access("write")
+        self.schedule_id.check_access("read")
         self.template_file = base64.b64encode(self._build_template())
         return {
             "type": "ir.actions.act_url",
@@ -288,6 +294,7 @@ class FactoringScheduleImport(models.TransientModel):
             values.append({
                 "schedule_id": schedule.id,
                 "sequence": row_number,
+                "file_row": row_number,
                 "debtor_id": debtor.id,
                 "invoice_number": number,
                 "invoice_date": parsed["invoice_date"],
@@ -299,6 +306,7 @@ class FactoringScheduleImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
+        self._check_import_rights()
         schedule = self.schedule_id
         if schedule.state != "draft":
             raise UserError(_("Schedule %s is not a draft: lines cannot be imported.",
