@@ -32,8 +32,25 @@ def check_protected(records, vals_list, protected, label):
     """
     if is_guarded(records):
         return
+    creating = not records
+    if creating:
+        # the field's own default, not one from the context (which an RPC
+        # caller sets): a new record may carry it, or an empty value (the web
+        # client sends the default state of a new form)
+        defaults = {
+            f: records._fields[f].default(records) if records._fields[f].default else False
+            for f in protected
+        }
+        # a default_<field> in the context would be applied by create itself
+        context_defaults = {
+            f: records.env.context[f"default_{f}"]
+            for f in protected if f"default_{f}" in records.env.context
+        }
+        vals_list = [{**context_defaults, **vals} for vals in vals_list]
     for vals in vals_list:
         fields = sorted(set(vals) & set(protected))
+        if creating:
+            fields = [f for f in fields if vals[f] and vals[f] != defaults[f]]
         if fields:
             model = records.env[records._name]
             names = ", ".join(model._fields[f].string for f in fields)

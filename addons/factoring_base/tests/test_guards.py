@@ -167,6 +167,15 @@ class TestGuards(FactoringCommon):
                     "agreement_id": self.agreement.id, field: value})
         self.assertEqual(draft.state, "draft")
         self.assertFalse(draft.move_id)
+        # nor through a default in the context
+        with self.assertRaises(UserError):
+            self.env["factoring.schedule"].with_user(self.users["client_manager"]).with_context(
+                default_state="verified").create({"agreement_id": self.agreement.id})
+        # the field's own default and empty values are what a new form sends
+        created = self.env["factoring.schedule"].with_user(self.users["client_manager"]).create({
+            "agreement_id": self.agreement.id, "state": "draft", "move_id": False,
+            "verification_note": False})
+        self.assertEqual(created.state, "draft")
 
     def test_agreement_state_protected(self):
         agreement = self._new_agreement()
