@@ -4,6 +4,7 @@ from . import test_client_screen
 from . import test_company_setup
 from . import test_crm_interaction
 from . import test_demo
+from . import test_fee_payment
 from . import test_import
 from . import test_item_hold
 from . import test_partner
