@@ -184,3 +184,42 @@ class TestClientDebtor(FactoringCommon):
         action = self.debtor_b.action_view_factoring_client_debtors()
         self.assertEqual(self.env["factoring.client.debtor"].search(action["domain"]).client_id,
                          self.client)
+
+    def test_verification_reads_the_pair_records(self):
+        schedule = self.make_schedule([
+            {"invoice_number": "CD-1"},
+            {"invoice_number": "CD-2", "debtor_id": self.debtor_b.id},
+            {"invoice_number": "CD-3", "debtor_id": self.debtor_unapproved.id},
+        ])
+        line_a, line_b, line_x = schedule.line_ids.sorted("sequence")
+        analyst = self.users["credit_analyst"]
+        self._pair(self.debtor_a).with_user(analyst).action_block("Debtor in receivership")
+        self.agreement.with_user(analyst).approved_debtor_ids = [
+            Command.unlink(self.debtor_b.id)]
+        general, errors = schedule._get_verification_errors()
+        self.assertFalse(general)
+        self.assertEqual(len(errors[line_a.id]), 1)
+        self.assertRegex(
+            errors[line_a.id][0],
+            r"debtor blocked for Tissages du Nord by Test credit_analyst since .+ "
+            r"\(Debtor in receivership\)")
+        self.assertEqual(errors[line_b.id], [f"debtor not approved on agreement {self.agreement.name}"],
+                         "a removed (archived) pair is not approved")
+        self.assertEqual(errors[line_x.id], [f"debtor not approved on agreement {self.agreement.name}"])
+        schedule.action_verify()
+        self.assertEqual(schedule.state, "draft")
+        self.assertIn("blocked", line_a.check_message)
+        # approve again: the lines pass
+        self._pair(self.debtor_a).with_user(analyst).action_approve()
+        self.agreement.with_user(analyst).approved_debtor_ids = [
+            Command.link(self.debtor_b.id), Command.link(self.debtor_unapproved.id)]
+        schedule.action_verify()
+        self.assertEqual(schedule.state, "verified")
+        # a pair of another company does not approve the debtor here
+        other_company = self.env["res.company"].create({"name": "Other Factor"})
+        self._pair(self.debtor_unapproved).with_user(analyst).action_block("Fraud suspicion")
+        self.env["factoring.client.debtor"].create({
+            "client_id": self.client.id, "debtor_id": self.debtor_unapproved.id,
+            "company_id": other_company.id})
+        general, errors = schedule._get_verification_errors()
+        self.assertIn("Fraud suspicion", errors[line_x.id][0])
