@@ -269,6 +269,7 @@ class FactoringAgreement(models.Model):
 
     def action_view_client_debtors(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_client_debtor")
         action["domain"] = [("client_id", "=", self.client_id.id),

@@ -71,6 +71,9 @@ class TestFundingConcurrency(TransactionCase):
                 guarded(schedules).write({"state": "cancelled", "move_id": False})
                 schedules.unlink()
             env["factoring.agreement"].browse(self.created["agreements"]).exists().unlink()
+            # the client x debtor record the agreement's approved debtors made
+            env["factoring.client.debtor"].with_context(active_test=False).search(
+                [("client_id", "in", self.created["partners"])]).unlink()
             env["res.partner"].browse(self.created["partners"]).exists().unlink()
             env.invalidate_all()
 

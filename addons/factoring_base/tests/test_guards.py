@@ -400,6 +400,7 @@ class TestGuards(FactoringCommon):
                 "action_terminate": (self.agreement, True),
                 "action_reset_draft": (self.agreement, True),
                 "action_view_schedules": (self.agreement, False),
+                "action_view_client_debtors": (self.agreement, False),
             },
             "factoring.schedule.line": {},
             "factoring.sector": {},
