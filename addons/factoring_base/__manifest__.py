@@ -27,6 +27,11 @@
     "demo": [
         "demo/factoring_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "factoring_base/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
