@@ -15,3 +15,4 @@ from . import test_security
 from . import test_guards
 from . import test_funding_concurrency
 from . import test_screens
+from . import test_tours
