@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 
 
@@ -27,7 +27,7 @@ class AccountMoveLine(models.Model):
     def _reconcile_post_hook(self, data):
         res = super()._reconcile_post_hook(data)
         if not self.env.context.get("factoring_no_fee"):
-            items = self.filtered(lambda l: l.factoring_schedule_line_id and l.reconciled)
+            items = self.filtered(lambda rec: rec.factoring_schedule_line_id and rec.reconciled)
             if items:
                 items._factoring_post_discount_fees()
         return res
@@ -37,9 +37,9 @@ class AccountMoveLine(models.Model):
         client's current account is debited, fee income credited. One entry per
         client and currency; days are counted from funding to the last payment."""
         lines = self.factoring_schedule_line_id.filtered(
-            lambda l: not l.paid_date and l.schedule_id.state == "funded")
+            lambda rec: not rec.paid_date and rec.schedule_id.state == "funded")
         by_key = defaultdict(list)
-        for item in self.filtered(lambda l: l.factoring_schedule_line_id in lines):
+        for item in self.filtered(lambda rec: rec.factoring_schedule_line_id in lines):
             schedule_line = item.factoring_schedule_line_id
             counterparts = item.matched_credit_ids.credit_move_id
             paid_date = max(counterparts.mapped("date"), default=fields.Date.today())
@@ -75,7 +75,7 @@ class AccountMoveLine(models.Model):
             if currency.is_zero(fee):
                 continue
             line_vals.append({
-                "name": _("Discount fee %(invoice)s (%(days)s days)",
+                "name": self.env._("Discount fee %(invoice)s (%(days)s days)",
                           invoice=schedule_line.invoice_number, days=days),
                 "account_id": company.factoring_client_account_id.id,
                 "partner_id": client.id,
@@ -84,7 +84,7 @@ class AccountMoveLine(models.Model):
                 "balance": balance(fee),
             })
         line_vals.append({
-            "name": _("Discount fees - %s", client.display_name),
+            "name": self.env._("Discount fees - %s", client.display_name),
             "account_id": company.factoring_fee_account_id.id,
             "partner_id": client.id,
             "currency_id": currency.id,
@@ -95,7 +95,7 @@ class AccountMoveLine(models.Model):
             "move_type": "entry",
             "journal_id": company.factoring_journal_id.id,
             "date": date,
-            "ref": _("Factoring discount fees - %s", client.display_name),
+            "ref": self.env._("Factoring discount fees - %s", client.display_name),
             "line_ids": [fields.Command.create(v) for v in line_vals],
         })
         move.action_post()

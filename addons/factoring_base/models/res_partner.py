@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
@@ -158,10 +158,10 @@ class ResPartner(models.Model):
             return
         if not self.env.user.has_group("factoring_base.group_factoring_credit_analyst"):
             names = ", ".join(self._fields[f].string for f in sorted(touched))
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only credit analysts and credit managers may change %(fields)s "
                 "(partner: %(partner)s).",
-                fields=names, partner=", ".join(self.mapped("display_name")) or _("new"),
+                fields=names, partner=", ".join(self.mapped("display_name")) or self.env._("new"),
             ))
 
     def action_view_factoring_agreements(self):
