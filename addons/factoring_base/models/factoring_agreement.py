@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -140,14 +140,14 @@ class FactoringAgreement(models.Model):
             for field_name in ("advance_rate", "discount_fee_rate", "max_concentration"):
                 value = agreement[field_name]
                 if float_compare(value, 0.0, 2) < 0 or float_compare(value, 100.0, 2) > 0:
-                    raise ValidationError(_(
+                    raise ValidationError(self.env._(
                         "Agreement %(agreement)s: %(field)s must be between 0 and 100, "
                         "not %(value)s.",
                         agreement=agreement.display_name,
                         field=agreement._fields[field_name].string, value=value,
                     ))
             if agreement.currency_id.compare_amounts(agreement.invoice_fee, 0.0) < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Agreement %(agreement)s: the fee per invoice cannot be negative.",
                     agreement=agreement.display_name))
 
@@ -155,7 +155,7 @@ class FactoringAgreement(models.Model):
     def _check_dates(self):
         for agreement in self:
             if agreement.date_end and agreement.date_end <= agreement.date_start:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Agreement %(agreement)s: the end date (%(end)s) must be after the start "
                     "date (%(start)s).",
                     agreement=agreement.display_name, end=agreement.date_end,
@@ -179,7 +179,7 @@ class FactoringAgreement(models.Model):
                 for f in ("client_id", "currency_id", "company_id")
             )
             if key in keys:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(client)s: only one agreement per currency can be active, and several "
                     "in %(currency)s are being activated together.",
                     client=self.env["res.partner"].browse(key[0]).display_name,
@@ -191,7 +191,7 @@ class FactoringAgreement(models.Model):
                 ("id", "not in", self.ids),
             ], limit=1)
             if clash:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(client)s already has an active agreement in %(currency)s (%(other)s). "
                     "Suspend or terminate it before activating another one.",
                     client=clash.client_id.display_name, currency=clash.currency_id.name,
@@ -202,7 +202,7 @@ class FactoringAgreement(models.Model):
                         lambda vals: ", ".join(self[:5].mapped("name")))
         if set(AGREEMENT_TERMS) & set(vals) and any(a.state != "draft" for a in self):
             check_groups(self.env, (CREDIT_ANALYST_GROUP,),
-                         _("change the terms of an agreement in force"))
+                         self.env._("change the terms of an agreement in force"))
         if {"state", "client_id", "currency_id", "company_id"} & set(vals):
             self._check_one_active([(rec, vals) for rec in self])
         return super().write(vals)
@@ -211,14 +211,14 @@ class FactoringAgreement(models.Model):
     def _check_client_flag(self):
         for agreement in self:
             if not agreement.client_id.is_factoring_client:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(partner)s is not marked as a factoring client.",
                     partner=agreement.client_id.display_name))
 
     @api.model_create_multi
     def create(self, vals_list):
         check_protected(self, vals_list, AGREEMENT_PROTECTED,
-                        lambda vals: vals.get("name") or _("New agreement"))
+                        lambda vals: vals.get("name") or self.env._("New agreement"))
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(
@@ -234,7 +234,7 @@ class FactoringAgreement(models.Model):
     def _set_state(self, allowed_from, new_state):
         for agreement in self:
             if agreement.state not in allowed_from:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Agreement %(agreement)s is %(state)s and cannot be set to %(new)s.",
                     agreement=agreement.display_name,
                     state=dict(self._fields["state"].selection)[agreement.state],
@@ -249,22 +249,22 @@ class FactoringAgreement(models.Model):
 
     def action_activate(self):
         """Draft or suspended -> active (credit analysts and managers)."""
-        self._check_credit_rights(CREDIT_ANALYST_GROUP, _("activate agreements"))
+        self._check_credit_rights(CREDIT_ANALYST_GROUP, self.env._("activate agreements"))
         return self._set_state(("draft", "suspended"), "active")
 
     def action_suspend(self):
         """Active -> suspended (credit analysts and managers)."""
-        self._check_credit_rights(CREDIT_ANALYST_GROUP, _("suspend agreements"))
+        self._check_credit_rights(CREDIT_ANALYST_GROUP, self.env._("suspend agreements"))
         return self._set_state(("active",), "suspended")
 
     def action_terminate(self):
         """Draft, active or suspended -> terminated (credit analysts and managers)."""
-        self._check_credit_rights(CREDIT_ANALYST_GROUP, _("terminate agreements"))
+        self._check_credit_rights(CREDIT_ANALYST_GROUP, self.env._("terminate agreements"))
         return self._set_state(("draft", "active", "suspended"), "terminated")
 
     def action_reset_draft(self):
         """Suspended or terminated -> draft (credit managers only)."""
-        self._check_credit_rights(CREDIT_MANAGER_GROUP, _("reset agreements to draft"))
+        self._check_credit_rights(CREDIT_MANAGER_GROUP, self.env._("reset agreements to draft"))
         return self._set_state(("suspended", "terminated"), "draft")
 
     def action_view_client_debtors(self):
