@@ -1,5 +1,6 @@
 from . import test_agreement
 from . import test_client_debtor
+from . import test_client_debtor_concurrency
 from . import test_client_screen
 from . import test_company_setup
 from . import test_crm_interaction
