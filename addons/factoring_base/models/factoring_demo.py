@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -19,9 +19,52 @@ class FactoringDemo(models.AbstractModel):
         journal = self.env["account.journal"].search([
             ("type", "=", "bank"), ("company_id", "=", company.id)], order="id", limit=1)
         if not journal:
-            raise UserError(_("Factoring demo: company %s has no bank journal.",
+            raise UserError(self.env._("Factoring demo: company %s has no bank journal.",
                               company.display_name))
         return journal
+
+    @api.model
+    def _demo_setup_company(self):
+        """The demo's main company becomes the factoring house: its name and
+        address, and euros, the currency its European clients invoice in.
+
+        A company's currency can only change before its first journal item, and
+        Odoo's own accounting demo has by then posted generic US invoices,
+        payments and bank statements in dollars on the main company: they are
+        removed first (they have no place in a factoring house's books). Runs
+        before any factoring record is created, so agreements default to EUR."""
+        company = self._demo_company()
+        eur = self.env.ref("base.EUR")
+        company.partner_id.write({
+            "name": "Galata Factoring A.Ş.",
+            "street": "Büyükdere Caddesi No. 185",
+            "street2": "Levent",
+            "city": "İstanbul",
+            "zip": "34394",
+            "state_id": False,
+            "country_id": self.env.ref("base.tr").id,
+            "phone": "+90 212 555 01 85",
+            "email": "info@galata-factoring.example.com",
+            "website": "https://www.galata-factoring.example.com",
+        })
+        if company.currency_id == eur:
+            return
+        if self.env["factoring.schedule"].search_count([("company_id", "=", company.id)], limit=1):
+            raise UserError(self.env._("Factoring demo: %s already has schedules, its currency cannot "
+                              "change.", company.name))
+        eur.active = True
+        Move = self.env["account.move"].with_context(force_delete=True)
+        # statements first: a valid statement refuses to lose its transactions
+        self.env["account.bank.statement"].search([("company_id", "=", company.id)]).unlink()
+        self.env["account.bank.statement.line"].search(
+            [("company_id", "=", company.id)]).unlink()
+        payments = self.env["account.payment"].search([("company_id", "=", company.id)])
+        payments.action_draft()
+        payments.unlink()
+        moves = Move.search([("company_id", "=", company.id)])
+        moves.filtered(lambda m: m.state != "draft").button_draft()
+        moves.unlink()
+        company.currency_id = eur
 
     @api.model
     def _demo_setup_accounting(self):
@@ -37,13 +80,13 @@ class FactoringDemo(models.AbstractModel):
         for schedule in schedules:
             schedule.action_verify()
             if schedule.state != "verified":
-                raise UserError(_("Factoring demo: schedule %(schedule)s failed verification:\n%(note)s",
+                raise UserError(self.env._("Factoring demo: schedule %(schedule)s failed verification:\n%(note)s",
                                   schedule=schedule.name, note=schedule.verification_note))
         schedules.action_fund()
         for schedule in schedules:
             company = schedule.company_id
             advance = schedule.move_id.line_ids.filtered(
-                lambda l: l.account_id == company.factoring_advance_account_id)
+                lambda rec: rec.account_id == company.factoring_advance_account_id)
             self._demo_pay(advance, schedule.date)
 
     @api.model
@@ -54,7 +97,7 @@ class FactoringDemo(models.AbstractModel):
         line = self.env["factoring.schedule.line"].browse(schedule_line_id)
         item = line.move_line_id
         if not item or item.reconciled:
-            raise UserError(_("Factoring demo: invoice %s has no open receivable item.",
+            raise UserError(self.env._("Factoring demo: invoice %s has no open receivable item.",
                               line.display_name))
         self._demo_pay(item, fields.Date.to_date(payment_date), amount)
 
@@ -74,7 +117,7 @@ class FactoringDemo(models.AbstractModel):
         lead = self.env["crm.lead"].browse(lead_id)
         agreement = lead.factoring_agreement_id
         if not agreement:
-            raise UserError(_("Factoring demo: won opportunity %s created no agreement.",
+            raise UserError(self.env._("Factoring demo: won opportunity %s created no agreement.",
                               lead.name))
         agreement.write({
             "advance_rate": 85.0,

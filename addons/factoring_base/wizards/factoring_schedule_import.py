@@ -3,9 +3,9 @@ import io
 import math
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 try:
@@ -32,7 +32,13 @@ COLUMNS = {
 }
 REQUIRED = ("debtor", "invoice_number", "invoice_date", "due_date", "amount")
 TEMPLATE_HEADERS = ["Debtor VAT or Reference", "Invoice Number", "Invoice Date", "Due Date",
-                    "Amount", "Currency"]
+                    "Amount", "Currency", "Note"]
+# Rows whose invoice number starts with this word are the template's examples:
+# the import skips them, so the template can be imported as it is downloaded.
+EXAMPLE_PREFIX = "EXAMPLE"
+# An amount above this is a typing or a format error (a date or an account
+# number read as an amount), not an invoice.
+MAX_INVOICE_AMOUNT = 1_000_000_000
 MAX_LISTED_ROWS = 50
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
 
@@ -57,29 +63,53 @@ class FactoringScheduleImport(models.TransientModel):
         string="Replace Existing Lines",
         help="Delete the schedule's current lines before importing.")
     template_file = fields.Binary(attachment=False, readonly=True)
+    skipped_example_count = fields.Integer(readonly=True)
 
     # ------------------------------------------------------------------
     # Template
     # ------------------------------------------------------------------
     @api.model
     def _build_template(self):
+        """The template: the header row the import understands and two example
+        rows. The examples name debtors approved on the schedule's agreement
+        (when there are some) and invoice numbers starting with EXAMPLE, which
+        the import skips: replace them with the client's invoices."""
         import xlsxwriter
+
+        schedule = self.schedule_id
+        currency = schedule.currency_id or self.env.company.currency_id
+        debtors = schedule.agreement_id.approved_debtor_ids[:2]
+        keys = [d.vat or d.ref for d in debtors if d.vat or d.ref] or ["BE0477472701"]
+        today = fields.Date.context_today(self)
+        examples = [
+            (keys[0], f"{EXAMPLE_PREFIX}-0001", 0, 60, 12500.00),
+            (keys[-1], f"{EXAMPLE_PREFIX}-0002", 2, 62, 8430.50),
+        ]
 
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("Schedule"))
+        sheet = workbook.add_worksheet(self.env._("Schedule"))
         bold = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        example_format = workbook.add_format({"italic": True, "font_color": "#808080"})
+        example_date = workbook.add_format(
+            {"italic": True, "font_color": "#808080", "num_format": "yyyy-mm-dd"})
         for col, header in enumerate(TEMPLATE_HEADERS):
             sheet.write(0, col, header, bold)
             sheet.set_column(col, col, 22)
-        sheet.write(1, 0, "BE0477472701")
-        sheet.write(1, 1, "INV-2026-0001")
-        sheet.write_datetime(1, 2, datetime(2026, 11, 2), date_format)
-        sheet.write_datetime(1, 3, datetime(2027, 1, 1), date_format)
-        sheet.write_number(1, 4, 12500.00)
-        currency = self.schedule_id.currency_id or self.env.company.currency_id
-        sheet.write(1, 5, currency.name)
+        sheet.set_column(6, 6, 60)
+        for row, (key, number, issued, due, amount) in enumerate(examples, start=1):
+            sheet.write_string(row, 0, key, example_format)
+            sheet.write_string(row, 1, number, example_format)
+            sheet.write_datetime(row, 2, datetime.combine(
+                today - timedelta(days=issued), datetime.min.time()), example_date)
+            sheet.write_datetime(row, 3, datetime.combine(
+                today - timedelta(days=issued) + timedelta(days=due), datetime.min.time()),
+                example_date)
+            sheet.write_number(row, 4, amount, example_format)
+            sheet.write_string(row, 5, currency.name, example_format)
+            sheet.write_string(row, 6, self.env._(
+                "Example: the import skips rows whose invoice number starts with "
+                "%s. Replace them with your invoices.", EXAMPLE_PREFIX), example_format)
         workbook.close()
         return buffer.getvalue()
 
@@ -99,8 +129,8 @@ class FactoringScheduleImport(models.TransientModel):
     def _read_rows(self, content):
         """Return the sheet as a list of rows (lists of cell values) with dates as
         date objects; raise a clear error when the file is not a spreadsheet."""
-        name = self.filename or _("the file")
-        not_a_sheet = UserError(_(
+        name = self.filename or self.env._("the file")
+        not_a_sheet = UserError(self.env._(
             "%s is not a readable Excel spreadsheet: upload an .xlsx or .xls file "
             "(you can start from the template).", name))
         if content[:4] == b"PK\x03\x04":
@@ -153,13 +183,13 @@ class FactoringScheduleImport(models.TransientModel):
         missing = [k for k in REQUIRED if k not in mapping]
         if missing:
             labels = {
-                "debtor": _("Debtor VAT or Reference"), "invoice_number": _("Invoice Number"),
-                "invoice_date": _("Invoice Date"), "due_date": _("Due Date"),
-                "amount": _("Amount"),
+                "debtor": self.env._("Debtor VAT or Reference"), "invoice_number": self.env._("Invoice Number"),
+                "invoice_date": self.env._("Invoice Date"), "due_date": self.env._("Due Date"),
+                "amount": self.env._("Amount"),
             }
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(file)s: the first row must name the columns; missing: %(missing)s.",
-                file=self.filename or _("The file"),
+                file=self.filename or self.env._("The file"),
                 missing=", ".join(labels[k] for k in missing)))
         return mapping
 
@@ -199,6 +229,11 @@ class FactoringScheduleImport(models.TransientModel):
             raise ValueError
         return amount
 
+    @classmethod
+    def _is_example(cls, cells):
+        """A row of the template's examples (skipped by the import)."""
+        return cls._text(cells.get("invoice_number")).upper().startswith(EXAMPLE_PREFIX)
+
     @staticmethod
     def _text(value):
         if isinstance(value, float) and value.is_integer():
@@ -221,12 +256,12 @@ class FactoringScheduleImport(models.TransientModel):
                     index[value] |= partner
         return index
 
-    def _parse(self, rows):
+    def _parse(self, rows):  # noqa: C901 - one pass per row, a reason per bad field
         """Validate every row; return (line values, errors by row number)."""
         header_at = next((i for i, row in enumerate(rows)
                           if any(self._text(c) for c in row)), None)
         if header_at is None:
-            raise UserError(_("%s is empty.", self.filename or _("The file")))
+            raise UserError(self.env._("%s is empty.", self.filename or self.env._("The file")))
         mapping = self._map_header(rows[header_at])
         schedule = self.schedule_id
         data_rows = []
@@ -236,8 +271,16 @@ class FactoringScheduleImport(models.TransientModel):
             cells = {k: (row[i] if i < len(row) else None) for k, i in mapping.items()}
             data_rows.append((offset, cells))
         if not data_rows:
-            raise UserError(_("%s has a header but no invoice rows.",
-                              self.filename or _("The file")))
+            raise UserError(self.env._("%s has a header but no invoice rows.",
+                              self.filename or self.env._("The file")))
+        invoice_rows = [(r, c) for r, c in data_rows if not self._is_example(c)]
+        if not invoice_rows:
+            raise UserError(self.env._(
+                "%(file)s holds only the template's example rows (invoice numbers starting "
+                "with %(prefix)s), which the import skips: add the client's invoices.",
+                file=self.filename or self.env._("The file"), prefix=EXAMPLE_PREFIX))
+        self.skipped_example_count = len(data_rows) - len(invoice_rows)
+        data_rows = invoice_rows
 
         keys = {_key(self._text(c["debtor"])) for _r, c in data_rows} - {""}
         debtors = self._debtor_index(keys)
@@ -252,36 +295,44 @@ class FactoringScheduleImport(models.TransientModel):
             debtor_text = self._text(cells["debtor"])
             debtor = debtors.get(_key(debtor_text))
             if not debtor_text:
-                problems.append(_("debtor VAT or reference is empty"))
+                problems.append(self.env._("debtor VAT or reference is empty"))
             elif not debtor:
-                problems.append(_("unknown debtor '%s' (no partner has this VAT or "
+                problems.append(self.env._("unknown debtor '%s' (no partner has this VAT or "
                                   "reference)", debtor_text))
             elif len(debtor) > 1:
-                problems.append(_("debtor '%(key)s' matches several partners (%(names)s)",
+                problems.append(self.env._("debtor '%(key)s' matches several partners (%(names)s)",
                                   key=debtor_text,
                                   names=", ".join(debtor.mapped("name"))))
             number = self._text(cells["invoice_number"])
             if not number:
-                problems.append(_("invoice number is empty"))
+                problems.append(self.env._("invoice number is empty"))
             parsed = {}
-            for key, label in (("invoice_date", _("invoice date")),
-                               ("due_date", _("due date"))):
+            for key, label in (("invoice_date", self.env._("invoice date")),
+                               ("due_date", self.env._("due date"))):
                 try:
                     parsed[key] = self._parse_date(cells[key])
                 except ValueError:
-                    problems.append(_("%(label)s '%(value)s' is not a date",
+                    problems.append(self.env._("%(label)s '%(value)s' is not a date",
                                       label=label, value=self._text(cells[key])))
             try:
                 amount = self._parse_amount(cells["amount"])
             except ValueError:
                 amount = None
-                problems.append(_("amount '%s' is not a number", self._text(cells["amount"])))
+                problems.append(self.env._("amount '%s' is not a number", self._text(cells["amount"])))
+            else:
+                if amount <= 0:
+                    problems.append(self.env._("amount %s is not positive", self._text(cells["amount"])))
+                elif amount > MAX_INVOICE_AMOUNT:
+                    problems.append(self.env._(
+                        "amount %(amount)s is not a plausible invoice amount (over %(max)s): "
+                        "check the cell", amount=self._text(cells["amount"]),
+                        max=f"{MAX_INVOICE_AMOUNT:,}"))
             currency = default_currency
             if "currency" in cells and self._text(cells["currency"]):
                 code = self._text(cells["currency"]).upper()
                 currency = currencies.get(code)
                 if not currency:
-                    problems.append(_("unknown currency '%s'", code))
+                    problems.append(self.env._("unknown currency '%s'", code))
             if problems:
                 errors[row_number] = problems
                 continue
@@ -301,25 +352,29 @@ class FactoringScheduleImport(models.TransientModel):
         self.ensure_one()
         schedule = self.schedule_id
         if schedule.state != "draft":
-            raise UserError(_("Schedule %s is not a draft: lines cannot be imported.",
+            raise UserError(self.env._("Schedule %s is not a draft: lines cannot be imported.",
                               schedule.name))
         if not self.file:
-            raise UserError(_("Choose the Excel file to import."))
+            raise UserError(self.env._("Choose the Excel file to import."))
         content = base64.b64decode(self.file)
         values, errors = self._parse(self._read_rows(content))
         if errors:
             rows = sorted(errors)
-            listed = [_("Row %(row)s: %(reasons)s", row=r, reasons="; ".join(errors[r]))
+            listed = [self.env._("Row %(row)s: %(reasons)s", row=r, reasons="; ".join(errors[r]))
                       for r in rows[:MAX_LISTED_ROWS]]
             if len(rows) > MAX_LISTED_ROWS:
-                listed.append(_("... and %s more rows with errors.", len(rows) - MAX_LISTED_ROWS))
-            raise UserError(_(
+                listed.append(self.env._("... and %s more rows with errors.", len(rows) - MAX_LISTED_ROWS))
+            raise UserError(self.env._(
                 "%(file)s was not imported: %(count)s row(s) have errors. Nothing was "
                 "imported; correct the file and import it again.\n%(rows)s",
-                file=self.filename or _("The file"), count=len(rows), rows="\n".join(listed)))
+                file=self.filename or self.env._("The file"), count=len(rows), rows="\n".join(listed)))
         if self.replace_lines:
             schedule.line_ids.unlink()
         lines = self.env["factoring.schedule.line"].create(values)
-        schedule.message_post(body=_("%(count)s invoice(s) imported from %(file)s.",
-                                     count=len(lines), file=self.filename or _("a file")))
+        body = self.env._("%(count)s invoice(s) imported from %(file)s.",
+                 count=len(lines), file=self.filename or self.env._("a file"))
+        if self.skipped_example_count:
+            body += " " + self.env._("%s example row(s) of the template skipped.",
+                            self.skipped_example_count)
+        schedule.message_post(body=body)
         return {"type": "ir.actions.act_window_close"}
