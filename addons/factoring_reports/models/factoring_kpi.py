@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -50,16 +50,16 @@ class FactoringKpi(models.AbstractModel):
         """
         if not self.env.su and not self.env.user.has_group(
                 "factoring_base.group_factoring_user"):
-            raise AccessError(_("Only factoring users may read the factoring KPIs."))
+            raise AccessError(self.env._("Only factoring users may read the factoring KPIs."))
         self.env["factoring.item.report"].check_access("read")
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
         if not date_from or not date_to or date_from > date_to:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "KPIs need a period whose start (%(start)s) is on or before its end (%(end)s).",
                 start=date_from, end=date_to))
         if group_by and group_by not in KPI_GROUP_BY:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "KPIs cannot be grouped by %(field)s; use one of: %(allowed)s.",
                 field=group_by, allowed=", ".join(KPI_GROUP_BY)))
         inputs = self._kpi_inputs(date_from, date_to, group_by, Domain(domain or []))

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 # Upper bounds (days past due) of the four first past-due buckets; beyond the
@@ -27,8 +27,8 @@ class ResCompany(models.Model):
     def _check_factoring_aging_bounds(self):
         for company in self:
             bounds = company._factoring_aging_bounds()
-            if bounds[0] < 1 or any(b <= a for a, b in zip(bounds, bounds[1:])):
-                raise ValidationError(_(
+            if bounds[0] < 1 or any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)):
+                raise ValidationError(self.env._(
                     "Company %(company)s: the aging bucket bounds must be positive and "
                     "strictly increasing (got %(bounds)s).",
                     company=company.display_name, bounds=", ".join(map(str, bounds))))
@@ -42,10 +42,10 @@ class ResCompany(models.Model):
         self.ensure_one()
         b1, b2, b3, b4 = self._factoring_aging_bounds()
         return [
-            ("b0", _("Not due")),
+            ("b0", self.env._("Not due")),
             ("b1", f"1-{b1}"),
             ("b2", f"{b1 + 1}-{b2}"),
             ("b3", f"{b2 + 1}-{b3}"),
             ("b4", f"{b3 + 1}-{b4}"),
-            ("b5", _("Over %s", b4)),
+            ("b5", self.env._("Over %s", b4)),
         ]

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -42,7 +42,7 @@ class FactoringConcentrationReport(models.Model):
         help="The pair's share of the company's open factored items; grouped by "
         "debtor, the debtor's share of the portfolio.")
     herfindahl = fields.Float(
-        string="Herfindahl", digits=(16, 4), readonly=True,
+        digits=(16, 4), readonly=True,
         help="Squared share (0..1); summed per client it is the client's Herfindahl index.")
 
     _depends = {
@@ -91,12 +91,21 @@ class FactoringConcentrationReport(models.Model):
             from_=ITEM_FROM, where=ITEM_WHERE,
         )
 
+    # Read-only for everyone, superuser included: the figures come from the
+    # ledger and change only through accounting (the access rights already
+    # refuse every role; these guards also stop sudo() and give a clear reason).
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(_("%s is a read-only report.", self._description))
+        self._factoring_refuse_change()
+        return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(_("%s is a read-only report.", self._description))
+        self._factoring_refuse_change()
+        return super().write(vals)
 
-    def unlink(self):
-        raise UserError(_("%s is a read-only report.", self._description))
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        self._factoring_refuse_change()
+
+    def _factoring_refuse_change(self):
+        raise UserError(self.env._("%s is a read-only report.", self._description))

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -123,14 +123,21 @@ class FactoringItemReport(models.Model):
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
         )
 
-    # Report models are read-only for everyone, superuser included: the figures
-    # come from the ledger and change only through accounting.
+    # Read-only for everyone, superuser included: the figures come from the
+    # ledger and change only through accounting (the access rights already
+    # refuse every role; these guards also stop sudo() and give a clear reason).
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(_("%s is a read-only report.", self._description))
+        self._factoring_refuse_change()
+        return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(_("%s is a read-only report.", self._description))
+        self._factoring_refuse_change()
+        return super().write(vals)
 
-    def unlink(self):
-        raise UserError(_("%s is a read-only report.", self._description))
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        self._factoring_refuse_change()
+
+    def _factoring_refuse_change(self):
+        raise UserError(self.env._("%s is a read-only report.", self._description))

@@ -34,7 +34,8 @@ class ReportsCommon(FactoringCommon):
             })],
         })
         move.action_post()
-        item = move.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+        item = move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable")
         assert item.date_maturity == due_date, (item.date_maturity, due_date)
         assert item.balance == amount, item.balance
         return item

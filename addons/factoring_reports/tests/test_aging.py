@@ -123,11 +123,12 @@ class TestAgingOwnInvoices(ReportsCommon):
         self.assertEqual(action["context"]["factoring_aging_date"], "2026-09-30")
         self.assertEqual(action["context"]["pivot_row_groupby"], ["client_id"])
         rows = self.env["factoring.aging.report"].with_user(self.manager).with_context(
-            action["context"]).search([])
+            **action["context"]).search([])
         self.assertEqual(sum(rows.mapped("residual")), 15000)
 
     def test_report_is_read_only(self):
         row = self.aging("2026-09-30").search([], limit=1)
+        # the access rights refuse every role; the guards also stop the superuser
         for user in (self.manager, self.env.user):
             report = self.env["factoring.aging.report"].with_user(user)
             with self.assertRaises(UserError):

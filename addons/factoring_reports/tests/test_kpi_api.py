@@ -168,7 +168,7 @@ class TestKpiApi(ReportsCommon):
         action = wizard.action_compute()
         lines = self.env["factoring.kpi.line"].with_user(self.manager).search(action["domain"])
         self.assertEqual(len(lines), 2)
-        line_a = lines.filtered(lambda l: l.res_id == self.debtor_a.id)
+        line_a = lines.filtered(lambda line: line.res_id == self.debtor_a.id)
         self.assertEqual(line_a.name, self.debtor_a.display_name)
         self.assertAlmostEqual(line_a.dso, 67.5, places=2)
         self.assertFalse(line_a.dbt_defined)

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError
 
 
@@ -6,7 +6,7 @@ class FactoringAgingWizard(models.TransientModel):
     _name = "factoring.aging.wizard"
     _description = "Factoring Aging As Of"
 
-    date = fields.Date(string="As Of", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="As of", required=True, default=fields.Date.context_today)
     group_by = fields.Selection([
         ("debtor_id", "Debtor"),
         ("client_id", "Client"),
@@ -15,16 +15,16 @@ class FactoringAgingWizard(models.TransientModel):
         ("sector_id", "Debtor Sector"),
         ("company_id", "Company"),
         ("currency_id", "Currency"),
-    ], string="Group By", required=True, default="debtor_id")
+    ], required=True, default="debtor_id")
 
     def action_open(self):
         """Open the aging report as of the chosen date (pivot, graph, list)."""
         self.ensure_one()
         if not self.env.user.has_group("factoring_base.group_factoring_user"):
-            raise AccessError(_("Only factoring users may read the aging."))
+            raise AccessError(self.env._("Only factoring users may read the aging."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_reports.action_factoring_aging_report")
-        action["name"] = _("Aging as of %s", fields.Date.to_string(self.date))
+        action["name"] = self.env._("Aging as of %s", fields.Date.to_string(self.date))
         action["context"] = {
             "factoring_aging_date": fields.Date.to_string(self.date),
             "pivot_row_groupby": [self.group_by],

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 from ..models.factoring_kpi import KPI_FIGURES
 
@@ -50,7 +50,7 @@ class FactoringKpiWizard(models.TransientModel):
             "wizard_id": self.id,
             "sequence": index,
             "name": result["group"][1] if result["group"] else (
-                _("Portfolio") if not group_by else _("None")),
+                self.env._("Portfolio") if not group_by else self.env._("None")),
             "res_id": result["group"][0] if result["group"] else False,
             **{key: result[key] for key in (
                 "days", "beginning_ar", "ending_ar", "ending_current_ar", "sales",
@@ -61,7 +61,7 @@ class FactoringKpiWizard(models.TransientModel):
         } for index, result in enumerate(results)])
         return {
             "type": "ir.actions.act_window",
-            "name": _("KPIs %(start)s - %(end)s", start=self.date_from, end=self.date_to),
+            "name": self.env._("KPIs %(start)s - %(end)s", start=self.date_from, end=self.date_to),
             "res_model": "factoring.kpi.line",
             "view_mode": "list,graph,pivot",
             "domain": [("wizard_id", "=", self.id)],
