@@ -17,6 +17,7 @@
         "wizards/factoring_aging_wizard_views.xml",
         "wizards/factoring_kpi_wizard_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
         "views/factoring_reports_menus.xml",
     ],
     "installable": True,

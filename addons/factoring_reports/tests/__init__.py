@@ -3,3 +3,4 @@ from . import test_kpi_api
 from . import test_aging
 from . import test_concentration
 from . import test_security
+from . import test_client_figures
