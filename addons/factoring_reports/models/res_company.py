@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Upper bounds (days past due) of the four first past-due buckets; beyond the
+# last one is "over". Defaults: 1-30, 31-60, 61-90, 91-120, over 120.
+AGING_BOUND_FIELDS = [
+    ("factoring_aging_bound_1", 30),
+    ("factoring_aging_bound_2", 60),
+    ("factoring_aging_bound_3", 90),
+    ("factoring_aging_bound_4", 120),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    factoring_aging_bound_1 = fields.Integer(
+        string="Aging Bucket 1 Up To", default=30,
+        help="Last day past due of the first past-due aging bucket.")
+    factoring_aging_bound_2 = fields.Integer(string="Aging Bucket 2 Up To", default=60)
+    factoring_aging_bound_3 = fields.Integer(string="Aging Bucket 3 Up To", default=90)
+    factoring_aging_bound_4 = fields.Integer(
+        string="Aging Bucket 4 Up To", default=120,
+        help="Items further past due fall into the last bucket (over).")
+
+    @api.constrains(*[name for name, _default in AGING_BOUND_FIELDS])
+    def _check_factoring_aging_bounds(self):
+        for company in self:
+            bounds = company._factoring_aging_bounds()
+            if bounds[0] < 1 or any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)):
+                raise ValidationError(self.env._(
+                    "Company %(company)s: the aging bucket bounds must be positive and "
+                    "strictly increasing (got %(bounds)s).",
+                    company=company.display_name, bounds=", ".join(map(str, bounds))))
+
+    def _factoring_aging_bounds(self):
+        self.ensure_one()
+        return [self[name] for name, _default in AGING_BOUND_FIELDS]
+
+    def _factoring_aging_labels(self):
+        """Bucket key -> label for this company's bounds: b0 not due, b1..b5."""
+        self.ensure_one()
+        b1, b2, b3, b4 = self._factoring_aging_bounds()
+        return [
+            ("b0", self.env._("Not due")),
+            ("b1", f"1-{b1}"),
+            ("b2", f"{b1 + 1}-{b2}"),
+            ("b3", f"{b2 + 1}-{b3}"),
+            ("b4", f"{b3 + 1}-{b4}"),
+            ("b5", self.env._("Over %s", b4)),
+        ]

@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    factoring_aging_bound_1 = fields.Integer(
+        related="company_id.factoring_aging_bound_1", readonly=False)
+    factoring_aging_bound_2 = fields.Integer(
+        related="company_id.factoring_aging_bound_2", readonly=False)
+    factoring_aging_bound_3 = fields.Integer(
+        related="company_id.factoring_aging_bound_3", readonly=False)
+    factoring_aging_bound_4 = fields.Integer(
+        related="company_id.factoring_aging_bound_4", readonly=False)

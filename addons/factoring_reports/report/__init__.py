@@ -1,0 +1,3 @@
+from . import factoring_item_report
+from . import factoring_aging_report
+from . import factoring_concentration_report

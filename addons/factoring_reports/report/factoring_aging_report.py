@@ -1,0 +1,195 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .factoring_item_report import ITEM_COLUMNS, ITEM_FROM, ITEM_WHERE
+
+BUCKETS = ["b0", "b1", "b2", "b3", "b4", "b5"]
+
+
+class FactoringAgingReport(models.Model):
+    """Receivable items open on a date D (context key ``factoring_aging_date``,
+    default today) with their residual at D and their aging bucket.
+
+    The residual at D is the item's amount minus what was reconciled with it on
+    or before D: a partial reconciliation counts from its ``max_date`` (the later
+    of the two matched lines' dates), so a payment dated after D does not reduce
+    the item, and items posted after D are left out. Only items open at D are
+    rows; one query, no Python loop over items."""
+
+    _name = "factoring.aging.report"
+    _description = "Factoring Aging"
+    _auto = False
+    _order = "due_date, id"
+    _rec_name = "name"
+
+    move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
+    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    debtor_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
+    client_id = fields.Many2one("res.partner", string="Client", readonly=True)
+    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    client_manager_id = fields.Many2one("res.users", string="Client Manager", readonly=True)
+    sector_id = fields.Many2one("factoring.sector", string="Debtor Sector", readonly=True)
+    client_sector_id = fields.Many2one("factoring.sector", string="Client Sector", readonly=True)
+    is_factored = fields.Boolean(string="Factored", readonly=True)
+    name = fields.Char(string="Number", readonly=True)
+    date = fields.Date(string="Accounting Date", readonly=True)
+    invoice_date = fields.Date(readonly=True)
+    due_date = fields.Date(readonly=True)
+    as_of_date = fields.Date(string="As Of", readonly=True)
+    days_past_due = fields.Integer(
+        readonly=True, aggregator="max",
+        help="As-of date - due date; negative when not yet due.")
+    bucket = fields.Selection(
+        selection="_selection_bucket", string="Aging Bucket", readonly=True)
+    amount = fields.Monetary(
+        string="Original Amount", currency_field="company_currency_id", readonly=True)
+    residual = fields.Monetary(
+        string="Open at Date", currency_field="company_currency_id", readonly=True,
+        help="Amount minus what was reconciled on or before the as-of date, "
+        "in the company currency.")
+    residual_currency = fields.Monetary(
+        string="Open at Date in Currency", currency_field="currency_id", readonly=True)
+    amount_b0 = fields.Monetary(
+        string="Not Due", currency_field="company_currency_id", readonly=True)
+    amount_b1 = fields.Monetary(
+        string="Bucket 1", currency_field="company_currency_id", readonly=True,
+        help="1 to the company's first bound (default 30) days past due.")
+    amount_b2 = fields.Monetary(
+        string="Bucket 2", currency_field="company_currency_id", readonly=True,
+        help="Default 31-60 days past due.")
+    amount_b3 = fields.Monetary(
+        string="Bucket 3", currency_field="company_currency_id", readonly=True,
+        help="Default 61-90 days past due.")
+    amount_b4 = fields.Monetary(
+        string="Bucket 4", currency_field="company_currency_id", readonly=True,
+        help="Default 91-120 days past due.")
+    amount_b5 = fields.Monetary(
+        string="Bucket 5 (Over)", currency_field="company_currency_id", readonly=True,
+        help="Beyond the company's last bound (default over 120 days past due).")
+    amount_overdue = fields.Monetary(
+        string="Overdue", currency_field="company_currency_id", readonly=True)
+
+    _depends = {
+        "account.move.line": [
+            "move_id", "company_id", "currency_id", "account_id", "partner_id",
+            "factoring_client_id", "factoring_schedule_line_id", "date", "date_maturity",
+            "balance", "amount_currency", "reconciled", "parent_state",
+        ],
+        "account.partial.reconcile": [
+            "debit_move_id", "credit_move_id", "max_date", "amount",
+            "debit_amount_currency", "credit_amount_currency",
+        ],
+        "res.partner": [
+            "commercial_partner_id", "factoring_collector_id", "factoring_client_manager_id",
+            "factoring_sector_id",
+        ],
+        "res.company": [
+            "factoring_aging_bound_1", "factoring_aging_bound_2",
+            "factoring_aging_bound_3", "factoring_aging_bound_4",
+        ],
+    }
+
+    @api.model
+    def _selection_bucket(self):
+        return self.env.company._factoring_aging_labels()
+
+    @api.model
+    def _factoring_as_of_date(self):
+        value = self.env.context.get("factoring_aging_date")
+        return fields.Date.to_date(value) if value else fields.Date.context_today(self)
+
+    @property
+    def _table_query(self):
+        return self._factoring_aging_sql(self._factoring_as_of_date())
+
+    @api.model
+    def _factoring_aging_sql(self, as_of):
+        """The rows of the report as of ``as_of``."""
+        def reconciled_until(side, column):
+            return SQL(
+                """COALESCE((SELECT SUM(apr.%(column)s) FROM account_partial_reconcile apr
+                              WHERE apr.%(side)s = l.id AND apr.max_date <= %(as_of)s), 0)""",
+                column=SQL.identifier(column), side=SQL.identifier(side), as_of=as_of)
+
+        return SQL(
+            """
+            SELECT b.*,
+                   CASE WHEN b.bucket = 'b0' THEN b.residual ELSE 0 END AS amount_b0,
+                   CASE WHEN b.bucket = 'b1' THEN b.residual ELSE 0 END AS amount_b1,
+                   CASE WHEN b.bucket = 'b2' THEN b.residual ELSE 0 END AS amount_b2,
+                   CASE WHEN b.bucket = 'b3' THEN b.residual ELSE 0 END AS amount_b3,
+                   CASE WHEN b.bucket = 'b4' THEN b.residual ELSE 0 END AS amount_b4,
+                   CASE WHEN b.bucket = 'b5' THEN b.residual ELSE 0 END AS amount_b5,
+                   CASE WHEN b.bucket = 'b0' THEN 0 ELSE b.residual END AS amount_overdue
+              FROM (
+                SELECT a.*,
+                       CASE WHEN a.days_past_due <= 0 THEN 'b0'
+                            WHEN a.days_past_due <= a.bound_1 THEN 'b1'
+                            WHEN a.days_past_due <= a.bound_2 THEN 'b2'
+                            WHEN a.days_past_due <= a.bound_3 THEN 'b3'
+                            WHEN a.days_past_due <= a.bound_4 THEN 'b4'
+                            ELSE 'b5'
+                       END AS bucket
+                  FROM (
+                    SELECT %(columns)s,
+                           -- a row of date D is another record than the same item's row of
+                           -- another date: the ORM cache never mixes two dates' figures
+                           l.id::bigint * 100000 + (%(as_of)s::date - DATE '1970-01-01') AS id,
+                           %(as_of)s::date AS as_of_date,
+                           %(as_of)s::date - COALESCE(l.date_maturity, sl.due_date,
+                                                     m.invoice_date_due, l.date)
+                               AS days_past_due,
+                           l.balance AS amount,
+                           l.balance - %(debit)s + %(credit)s AS residual,
+                           l.amount_currency - %(debit_cur)s + %(credit_cur)s
+                               AS residual_currency,
+                           COALESCE(co.factoring_aging_bound_1, 30) AS bound_1,
+                           COALESCE(co.factoring_aging_bound_2, 60) AS bound_2,
+                           COALESCE(co.factoring_aging_bound_3, 90) AS bound_3,
+                           COALESCE(co.factoring_aging_bound_4, 120) AS bound_4
+                      FROM %(from_)s
+                      JOIN res_company co ON co.id = l.company_id
+                     WHERE %(where)s
+                       AND l.date <= %(as_of)s
+                       -- open now, or closed by a reconciliation dated after D (one
+                       -- hashed set of the lines matched after D, not a probe per line)
+                       AND (NOT l.reconciled
+                            OR l.id IN (SELECT apr.debit_move_id FROM account_partial_reconcile apr
+                                         WHERE apr.max_date > %(as_of)s
+                                         UNION ALL
+                                        SELECT apr.credit_move_id FROM account_partial_reconcile apr
+                                         WHERE apr.max_date > %(as_of)s))
+                  ) a
+                 WHERE a.residual <> 0
+              ) b
+            """,
+            columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, as_of=as_of,
+            debit=reconciled_until("debit_move_id", "amount"),
+            credit=reconciled_until("credit_move_id", "amount"),
+            debit_cur=reconciled_until("debit_move_id", "debit_amount_currency"),
+            credit_cur=reconciled_until("credit_move_id", "credit_amount_currency"),
+        )
+
+    # Read-only for everyone, superuser included: the figures come from the
+    # ledger and change only through accounting (the access rights already
+    # refuse every role; these guards also stop sudo() and give a clear reason).
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._factoring_refuse_change()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._factoring_refuse_change()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        self._factoring_refuse_change()
+
+    def _factoring_refuse_change(self):
+        raise UserError(self.env._("%s is a read-only report.", self._description))

@@ -1,0 +1,143 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# Where every report of this addon reads receivable items from: posted lines
+# on receivable accounts, factored (client set) or own invoices alike. The
+# debtor is the commercial partner; collector and sector are the debtor's, the
+# client manager is the client's (the debtor's for own invoices).
+ITEM_FROM = SQL("""
+    account_move_line l
+    JOIN account_account acc ON acc.id = l.account_id
+    JOIN account_move m ON m.id = l.move_id
+    LEFT JOIN res_partner p0 ON p0.id = l.partner_id
+    LEFT JOIN res_partner d ON d.id = COALESCE(p0.commercial_partner_id, p0.id)
+    LEFT JOIN res_partner c ON c.id = l.factoring_client_id
+    LEFT JOIN factoring_schedule_line sl ON sl.id = l.factoring_schedule_line_id
+""")
+ITEM_WHERE = SQL("acc.account_type = 'asset_receivable' AND l.parent_state = 'posted'")
+ITEM_COLUMNS = SQL("""
+    l.id AS move_line_id,
+    l.move_id AS move_id,
+    l.company_id AS company_id,
+    l.company_currency_id AS company_currency_id,
+    l.currency_id AS currency_id,
+    l.account_id AS account_id,
+    d.id AS debtor_id,
+    l.factoring_client_id AS client_id,
+    d.factoring_collector_id AS collector_id,
+    COALESCE(c.factoring_client_manager_id, d.factoring_client_manager_id)
+        AS client_manager_id,
+    d.factoring_sector_id AS sector_id,
+    c.factoring_sector_id AS client_sector_id,
+    l.factoring_client_id IS NOT NULL AS is_factored,
+    COALESCE(sl.invoice_number, m.name) AS name,
+    l.date AS date,
+    COALESCE(sl.invoice_date, m.invoice_date, l.date) AS invoice_date,
+    COALESCE(l.date_maturity, sl.due_date, m.invoice_date_due, l.date) AS due_date
+""")
+
+
+class FactoringItemReport(models.Model):
+    """Every posted receivable item, open or paid, with the attributes the
+    reports group by. The KPI API computes over the items this model lets the
+    caller read (its record rules define each role's portfolio)."""
+
+    _name = "factoring.item.report"
+    _description = "Factoring Receivable Item"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "name"
+
+    move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
+    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    debtor_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
+    client_id = fields.Many2one("res.partner", string="Client", readonly=True)
+    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    client_manager_id = fields.Many2one("res.users", string="Client Manager", readonly=True)
+    sector_id = fields.Many2one("factoring.sector", string="Debtor Sector", readonly=True)
+    client_sector_id = fields.Many2one("factoring.sector", string="Client Sector", readonly=True)
+    is_factored = fields.Boolean(string="Factored", readonly=True)
+    name = fields.Char(string="Number", readonly=True)
+    date = fields.Date(string="Accounting Date", readonly=True)
+    invoice_date = fields.Date(readonly=True)
+    due_date = fields.Date(readonly=True)
+    balance = fields.Monetary(
+        string="Amount", currency_field="company_currency_id", readonly=True,
+        help="Signed amount in the company currency (credits negative).")
+    amount_residual = fields.Monetary(
+        string="Open Amount", currency_field="company_currency_id", readonly=True)
+    reconciled = fields.Boolean(string="Paid", readonly=True)
+    paid_date = fields.Date(
+        readonly=True, help="Date of the last reconciliation of a paid item.")
+    days_to_pay = fields.Integer(
+        string="Days to Pay", aggregator="avg", readonly=True,
+        help="Paid items: last reconciliation date - invoice date.")
+    days_beyond_terms = fields.Integer(
+        aggregator="avg", readonly=True,
+        help="Paid items: last reconciliation date - due date (negative when early).")
+
+    _depends = {
+        "account.move.line": [
+            "move_id", "company_id", "currency_id", "account_id", "partner_id",
+            "factoring_client_id", "factoring_schedule_line_id", "date", "date_maturity",
+            "balance", "amount_residual", "reconciled", "parent_state",
+        ],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "max_date"],
+        "res.partner": [
+            "commercial_partner_id", "factoring_collector_id", "factoring_client_manager_id",
+            "factoring_sector_id",
+        ],
+    }
+
+    @property
+    def _table_query(self):
+        # Scalar subqueries rather than a lateral join: PostgreSQL skips them
+        # when a query on this model does not read the paid columns (the KPI
+        # API only needs the ids).
+        paid_date = SQL("""
+            CASE WHEN l.reconciled THEN (
+                SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
+                 WHERE apr.debit_move_id = l.id OR apr.credit_move_id = l.id)
+            END""")
+        return SQL(
+            """
+            SELECT l.id AS id,
+                   %(columns)s,
+                   l.balance AS balance,
+                   l.amount_residual AS amount_residual,
+                   l.reconciled AS reconciled,
+                   %(paid_date)s AS paid_date,
+                   %(paid_date)s - COALESCE(sl.invoice_date, m.invoice_date, l.date)
+                       AS days_to_pay,
+                   %(paid_date)s - COALESCE(l.date_maturity, sl.due_date,
+                                            m.invoice_date_due, l.date)
+                       AS days_beyond_terms
+              FROM %(from_)s
+             WHERE %(where)s
+            """,
+            columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
+        )
+
+    # Read-only for everyone, superuser included: the figures come from the
+    # ledger and change only through accounting (the access rights already
+    # refuse every role; these guards also stop sudo() and give a clear reason).
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._factoring_refuse_change()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._factoring_refuse_change()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        self._factoring_refuse_change()
+
+    def _factoring_refuse_change(self):
+        raise UserError(self.env._("%s is a read-only report.", self._description))

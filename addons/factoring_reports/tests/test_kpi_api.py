@@ -1,0 +1,175 @@
+from datetime import date
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import ReportsCommon
+
+SEPT = (date(2026, 9, 1), date(2026, 9, 30))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiApi(ReportsCommon):
+    """get_kpis on real posted invoices and payments (Odoo's own invoice and
+    payment wizard), checked against figures computed by hand.
+
+    September 2026 (30 days), own invoices in euros:
+      A1  debtor A  invoiced 1 Aug, due 31 Aug, 6,000; 1,000 paid 15 Sep
+      S1  debtor A  invoiced 5 Sep, due 5 Oct, 4,000 (current on 30 Sep)
+      S2  debtor B  invoiced 10 Sep, due 20 Sep, 6,000; 2,000 paid 10 Oct (after the period)
+      P1..P5 debtor B invoiced 20 Aug, due 15 Sep, 100/200/300/400/500, paid in full
+          on 5, 10, 15, 20 and 25 Sep (10 and 5 days early, on time, 5 and 10 late)
+    Portfolio: beginning AR (31 Aug) 6,000 + 1,500 = 7,500; sales 4,000 + 6,000 =
+    10,000; ending AR 5,000 + 4,000 + 6,000 = 15,000; current 4,000.
+      DSO 15,000 / 10,000 x 30 = 45; BPDSO 4,000 / 10,000 x 30 = 12; ADD 33
+      DBT (-1,000 - 1,000 + 0 + 2,000 + 5,000) / 1,500 = 3.33
+      ADP (100x16 + 200x21 + 300x26 + 400x31 + 500x36) / 1,500 = 44,000 / 1,500 = 29.33
+      CEI (7,500 + 10,000 - 15,000) / (7,500 + 10,000 - 4,000) = 2,500 / 13,500 = 18.52 %
+      count-back: September 10,000 (30 days) leaves 5,000; August 7,500 (31 days):
+          30 + 5,000 / 7,500 x 31 = 50.67
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.debtor_b.factoring_sector_id = cls.sector
+        cls.a1 = cls.make_invoice(cls.debtor_a, 6000, date(2026, 8, 1), date(2026, 8, 31), "A1")
+        cls.s1 = cls.make_invoice(cls.debtor_a, 4000, date(2026, 9, 5), date(2026, 10, 5), "S1")
+        cls.s2 = cls.make_invoice(cls.debtor_b, 6000, date(2026, 9, 10), date(2026, 9, 20), "S2")
+        cls.paid_items = []
+        for index, amount in enumerate([100, 200, 300, 400, 500]):
+            item = cls.make_invoice(
+                cls.debtor_b, amount, date(2026, 8, 20), date(2026, 9, 15), f"P{index + 1}")
+            cls.pay(item, amount, date(2026, 9, 5 + 5 * index))
+            cls.paid_items.append(item)
+        cls.pay(cls.a1, 1000, date(2026, 9, 15))
+        cls.pay(cls.s2, 2000, date(2026, 10, 10))
+
+    def kpis(self, user=None, **kwargs):
+        model = self.env["factoring.kpi"].with_user(user or self.manager)
+        return model.get_kpis(*SEPT, **kwargs)
+
+    def test_items_are_as_designed(self):
+        self.assertTrue(all(item.reconciled for item in self.paid_items))
+        self.assertEqual(self.a1.amount_residual, 5000)
+        self.assertEqual(self.s2.amount_residual, 4000)
+
+    def test_portfolio_kpis(self):
+        [result] = self.kpis()
+        self.assertIs(result["group"], False)
+        self.assertEqual((result["days"], result["months"]), (30, 1))
+        self.assertAlmostEqual(result["beginning_ar"], 7500)
+        self.assertAlmostEqual(result["ending_ar"], 15000)
+        self.assertAlmostEqual(result["ending_current_ar"], 4000)
+        self.assertAlmostEqual(result["sales"], 10000)
+        self.assertAlmostEqual(result["paid_amount"], 1500)
+        self.assertEqual(result["paid_count"], 5)
+        self.assertAlmostEqual(result["dso"], 45.0)
+        self.assertAlmostEqual(result["bpdso"], 12.0)
+        self.assertAlmostEqual(result["add"], 33.0)
+        self.assertAlmostEqual(result["dbt"], 5000 / 1500)
+        self.assertAlmostEqual(result["adp"], 44000 / 1500)
+        self.assertAlmostEqual(result["cei"], 2500 / 13500 * 100)
+        self.assertAlmostEqual(result["dso_countback"], 30 + 5000 / 7500 * 31)
+
+    def test_kpis_per_debtor(self):
+        """Debtor A: beginning 6,000, sales 4,000, ending 9,000, current 4,000:
+        DSO 9,000 / 4,000 x 30 = 67.5, BPDSO 30, ADD 37.5, nothing paid (DBT and ADP
+        undefined), CEI (6,000 + 4,000 - 9,000) / (10,000 - 4,000) = 16.67 %,
+        count-back 30 + 5,000 / 6,000 x 31 = 55.83.
+        Debtor B: beginning 1,500, sales 6,000, ending 6,000, current 0: DSO 30,
+        BPDSO 0, ADD 30, DBT 3.33, ADP 29.33, CEI (1,500 + 6,000 - 6,000) / 7,500 = 20 %,
+        count-back: September's 6,000 consumed exactly, 30."""
+        results = {r["group"][0]: r for r in self.kpis(group_by="debtor_id")}
+        self.assertEqual(set(results), {self.debtor_a.id, self.debtor_b.id})
+        a, b = results[self.debtor_a.id], results[self.debtor_b.id]
+        self.assertEqual(a["group"][1], self.debtor_a.display_name)
+        self.assertAlmostEqual(a["dso"], 67.5)
+        self.assertAlmostEqual(a["bpdso"], 30.0)
+        self.assertAlmostEqual(a["add"], 37.5)
+        self.assertIs(a["dbt"], False)
+        self.assertIs(a["adp"], False)
+        self.assertAlmostEqual(a["cei"], 1000 / 6000 * 100)
+        self.assertAlmostEqual(a["dso_countback"], 30 + 5000 / 6000 * 31)
+        self.assertAlmostEqual(b["dso"], 30.0)
+        self.assertAlmostEqual(b["bpdso"], 0.0)
+        self.assertAlmostEqual(b["add"], 30.0)
+        self.assertAlmostEqual(b["dbt"], 5000 / 1500)
+        self.assertAlmostEqual(b["adp"], 44000 / 1500)
+        self.assertAlmostEqual(b["cei"], 20.0)
+        self.assertAlmostEqual(b["dso_countback"], 30.0)
+        # per sector: debtor B's sector, and debtor A without one
+        by_sector = {r["group"] and r["group"][0]: r for r in self.kpis(group_by="sector_id")}
+        self.assertEqual(set(by_sector), {self.sector.id, False})
+        self.assertAlmostEqual(by_sector[self.sector.id]["dso"], 30.0)
+        self.assertAlmostEqual(by_sector[False]["dso"], 67.5)
+
+    def test_kpis_per_collector_and_domain(self):
+        # only debtor A has a collector; the others are grouped under False
+        results = {r["group"] and r["group"][0]: r for r in self.kpis(group_by="collector_id")}
+        self.assertEqual(set(results), {self.users["collector"].id, False})
+        self.assertAlmostEqual(results[self.users["collector"].id]["dso"], 67.5)
+        # a domain restricts the items
+        [result] = self.kpis(domain=[("debtor_id", "=", self.debtor_b.id)])
+        self.assertAlmostEqual(result["dso"], 30.0)
+        # own invoices only here: nothing factored
+        self.assertEqual(self.kpis(domain=[("is_factored", "=", True)]), [])
+
+    def test_payment_after_the_period_is_ignored_and_later_periods_see_it(self):
+        """October: S2's 2,000 paid on 10 Oct counts. Ending AR 31 Oct = 5,000 +
+        4,000 + 4,000 = 13,000, beginning 15,000, no sales: DSO undefined, CEI
+        (15,000 - 13,000) / (15,000 - 0) = 13.33 % (nothing is current on 31 Oct)."""
+        [result] = self.env["factoring.kpi"].with_user(self.manager).get_kpis(
+            "2026-10-01", "2026-10-31")
+        self.assertAlmostEqual(result["beginning_ar"], 15000)
+        self.assertAlmostEqual(result["ending_ar"], 13000)
+        self.assertAlmostEqual(result["ending_current_ar"], 0)
+        self.assertAlmostEqual(result["sales"], 0)
+        self.assertIs(result["dso"], False)
+        self.assertIs(result["bpdso"], False)
+        self.assertIs(result["add"], False)
+        self.assertAlmostEqual(result["cei"], 2000 / 15000 * 100)
+        # count-back at 31 Oct: October no sales (31 days), September 10,000 leaves 3,000,
+        # August 7,500: 31 + 30 + 3,000 / 7,500 x 31 = 73.4
+        self.assertAlmostEqual(result["dso_countback"], 31 + 30 + 3000 / 7500 * 31)
+
+    def test_kpis_match_the_aging_total(self):
+        aging = self.env["factoring.aging.report"].with_user(self.manager).with_context(
+            factoring_aging_date="2026-09-30")
+        [(total,)] = aging._read_group([], aggregates=["residual:sum"])
+        [result] = self.kpis()
+        self.assertAlmostEqual(total, result["ending_ar"])
+
+    def test_collector_gets_own_portfolio(self):
+        """The collector collects debtor A only: the portfolio is debtor A's."""
+        [result] = self.kpis(user=self.users["collector"])
+        self.assertAlmostEqual(result["ending_ar"], 9000)
+        self.assertAlmostEqual(result["dso"], 67.5)
+        # a client manager has no own invoices of their clients here: nothing
+        self.assertEqual(self.kpis(user=self.users["client_manager"]), [])
+        # credit analysts read everything
+        [result] = self.kpis(user=self.users["credit_analyst"])
+        self.assertAlmostEqual(result["dso"], 45.0)
+
+    def test_refused_calls(self):
+        outsider = new_test_user(self.env, login="kpi_outsider", groups="base.group_user",
+                                 company_id=self.company.id)
+        with self.assertRaises(AccessError):
+            self.kpis(user=outsider)
+        with self.assertRaisesRegex(UserError, "cannot be grouped by partner_id"):
+            self.kpis(group_by="partner_id")
+        with self.assertRaisesRegex(UserError, "on or before its end"):
+            self.env["factoring.kpi"].with_user(self.manager).get_kpis(
+                "2026-10-01", "2026-09-01")
+
+    def test_kpi_wizard_shows_the_api_figures(self):
+        wizard = self.env["factoring.kpi.wizard"].with_user(self.manager).create({
+            "date_from": SEPT[0], "date_to": SEPT[1], "group_by": "debtor_id"})
+        action = wizard.action_compute()
+        lines = self.env["factoring.kpi.line"].with_user(self.manager).search(action["domain"])
+        self.assertEqual(len(lines), 2)
+        line_a = lines.filtered(lambda line: line.res_id == self.debtor_a.id)
+        self.assertEqual(line_a.name, self.debtor_a.display_name)
+        self.assertAlmostEqual(line_a.dso, 67.5, places=2)
+        self.assertFalse(line_a.dbt_defined)
+        self.assertTrue(line_a.cei_defined)

@@ -1,0 +1,3 @@
+from . import factoring_aging_wizard
+from . import factoring_kpi_wizard
+from . import factoring_kpi_line
