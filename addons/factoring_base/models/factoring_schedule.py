@@ -410,13 +410,23 @@ class FactoringSchedule(models.Model):
             schedule.write({
                 "state": "funded",
                 "move_id": move.id,
-                "funded_date": schedule.date,
+                "funded_date": schedule._factoring_funding_day(),
             })
             schedule.message_post(body=_(
                 "Funded: entry %(move)s, advance %(advance)s %(currency)s.",
                 move=move.name, advance=schedule.advance_amount,
                 currency=schedule.currency_id.name))
         return True
+
+    def _factoring_funding_day(self):
+        """The day the funds are released, from which discount fee days count:
+        the day operations funds the schedule (the funding entry itself keeps
+        the assignment date, which may be earlier). Loaders running as
+        superuser (demo data, the take-over of an existing portfolio) may give
+        the historical day in context key ``factoring_funded_date``."""
+        if self.env.su and self.env.context.get("factoring_funded_date"):
+            return fields.Date.to_date(self.env.context["factoring_funded_date"])
+        return fields.Date.context_today(self)
 
     def _prepare_funding_move(self):
         """Values of the funding entry: one receivable item per invoice on the
@@ -455,6 +465,9 @@ class FactoringSchedule(models.Model):
                 "date_maturity": line.due_date,
                 "factoring_client_id": client.id,
                 "factoring_schedule_line_id": line.id,
+                # a general journal's lines default to no follow-up; factored
+                # items are followed up like any customer invoice
+                "no_followup": False,
                 **vals,
             })
         line_vals.append({
@@ -535,7 +548,10 @@ class FactoringSchedule(models.Model):
             raise UserError(_(
                 "Schedule %s cannot be cancelled: the advance has already been paid to the "
                 "client.", self.name))
-        reversal = move.sudo().with_context(factoring_no_fee=True)._reverse_moves(
+        # The funding entry may be reversed only once its schedule is cancelled
+        # (account.move refuses it otherwise): cancel first, in this transaction.
+        self.write({"state": "cancelled"})
+        reversal = move.sudo()._reverse_moves(
             [{"date": fields.Date.context_today(self),
               "ref": _("Cancellation of schedule %s", self.name)}],
             cancel=True)
