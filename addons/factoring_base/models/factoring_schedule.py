@@ -47,7 +47,11 @@ class FactoringSchedule(models.Model):
     reversal_move_id = fields.Many2one("account.move", string="Reversal Entry",
                                        readonly=True, copy=False)
     verification_note = fields.Text(readonly=True, copy=False)
-    funded_date = fields.Date(readonly=True, copy=False, tracking=True)
+    funded_date = fields.Date(
+        string="Funded On", readonly=True, copy=False, tracking=True,
+        help="The day operations funded the schedule (the funding entry was posted and "
+        "the advance became payable): discount fee days count from this day. The "
+        "funding entry itself is dated on the assignment date.")
     advance_rate = fields.Float(related="agreement_id.advance_rate")
 
     _name_company_uniq = models.Constraint(

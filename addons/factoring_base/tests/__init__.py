@@ -6,6 +6,7 @@ from . import test_fee_payment
 from . import test_funding_entry_guard
 from . import test_import
 from . import test_partner
+from . import test_reserve_concurrency
 from . import test_reserve_release
 from . import test_schedule_duplicates
 from . import test_schedule_funding
