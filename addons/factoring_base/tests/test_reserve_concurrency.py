@@ -11,7 +11,9 @@ class TestReserveReleaseConcurrency(BaseCase):
     """Two releases of one client's reserve at once, in two real transactions
     that commit: the reserve is paid once. Runs on the demo data's main company
     (a client whose paid invoices left releasable reserve) and removes the
-    payments it made."""
+    payments it made. Two journals, so that Odoo's entry numbering does not
+    serialise the two; the loser fails on the client's row (written first by
+    the release) or on the current-account lines both would match."""
 
     def test_two_releases_pay_once(self):
         registry = Registry(get_db_name())
@@ -23,12 +25,22 @@ class TestReserveReleaseConcurrency(BaseCase):
             client = clients.filtered(lambda p: p.factoring_reserve_releasable > 0)[:1]
             self.assertTrue(client, "the demo leaves a client with releasable reserve")
             client_id, amount = client.id, client.factoring_reserve_releasable
-            journal_id = env["account.journal"].search([
-                ("type", "=", "bank"), ("company_id", "=", company.id)], limit=1).id
+            # one release from the bank, the other from the cash journal: two
+            # journals, so Odoo's own entry numbering does not serialise them
+            journals = env["account.journal"].search([
+                ("type", "in", ("bank", "cash")), ("company_id", "=", company.id)], limit=2)
+            created_journal_id = False
+            if len(journals) < 2:
+                created_journal_id = env["account.journal"].create({
+                    "name": "Reserve release test bank", "code": "TRRB", "type": "bank",
+                    "company_id": company.id}).id
+                journals |= env["account.journal"].browse(created_journal_id)
+            journal_ids = journals.ids
+            cr.commit()
         barrier = threading.Barrier(2)
         outcomes = []
 
-        def release():
+        def release(journal_id):
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {"allowed_company_ids": company.ids})
                 partner = env["res.partner"].browse(client_id)
@@ -43,7 +55,8 @@ class TestReserveReleaseConcurrency(BaseCase):
                     cr.rollback()
                     outcomes.append(("refused", type(exc).__name__))
 
-        threads = [threading.Thread(target=release) for _i in range(2)]
+        threads = [threading.Thread(target=release, args=(journal_id,))
+                   for journal_id in journal_ids]
         try:
             for thread in threads:
                 thread.start()
@@ -68,4 +81,6 @@ class TestReserveReleaseConcurrency(BaseCase):
                     payment.action_draft()
                     payment.move_id.line_ids.remove_move_reconcile()
                     payment.unlink()
+                if created_journal_id:
+                    env["account.journal"].browse(created_journal_id).unlink()
                 cr.commit()
