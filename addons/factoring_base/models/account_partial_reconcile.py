@@ -9,7 +9,7 @@ class AccountPartialReconcile(models.Model):
         # removing a payment from an item) deletes partials: a factored item
         # that was paid and is open again is no longer paid, its fee goes back.
         items = (self.debit_move_id | self.credit_move_id).filtered(
-            lambda l: l.factoring_schedule_line_id.paid_date)
+            lambda rec: rec.factoring_schedule_line_id.paid_date)
         res = super().unlink()
         if items:
             items._factoring_undo_fees()

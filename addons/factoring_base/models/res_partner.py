@@ -299,8 +299,8 @@ class ResPartner(models.Model):
             ("company_id", "=", company.id), ("parent_state", "=", "posted"),
             ("reconciled", "=", False), ("currency_id", "=", currency.id),
         ])
-        if to_match.filtered(lambda l: l.balance > 0) and to_match.filtered(
-                lambda l: l.balance < 0):
+        if to_match.filtered(lambda rec: rec.balance > 0) and to_match.filtered(
+                lambda rec: rec.balance < 0):
             to_match.reconcile()
         self.sudo().message_post(body=_(
             "Reserve released: %(amount)s %(currency)s paid by %(payment)s.",
@@ -397,7 +397,7 @@ class ResPartner(models.Model):
         currency = self.env.company.currency_id
         for partner in self:
             partner.factoring_top_debtors = "\n".join(
-                _("%(debtor)s: %(share)s %% (%(amount)s)",
+                self.env._("%(debtor)s: %(share)s %% (%(amount)s)",
                   debtor=debtor.sudo().display_name, share=f"{share:.1f}",
                   amount=format_amount(self.env, amount, currency))
                 for debtor, amount, share in shares.get(partner.id, [])
