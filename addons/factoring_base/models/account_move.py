@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -30,7 +30,7 @@ class AccountMove(models.Model):
             ("move_id", "in", self.ids), ("state", "!=", "cancelled")])
         if schedules:
             schedule = schedules[0]
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Entry %(move)s funds assignment schedule %(schedule)s: it cannot be "
                 "reversed, reset to draft, cancelled or deleted from accounting. Cancel the "
                 "schedule instead (Factoring > Assignment Schedules > %(schedule)s > Cancel), "

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
@@ -238,7 +238,7 @@ class ResPartner(models.Model):
         user = self.env.user
         if not (user.has_group("factoring_base.group_factoring_operations")
                 or user.has_group("account.group_account_manager")):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only operations, factoring managers and accounting administrators may "
                 "release a client's reserve."))
 
@@ -249,7 +249,7 @@ class ResPartner(models.Model):
         self._factoring_check_release_rights()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Release Reserve"),
+            "name": self.env._("Release Reserve"),
             "res_model": "factoring.reserve.release",
             "view_mode": "form",
             "target": "new",
@@ -275,11 +275,11 @@ class ResPartner(models.Model):
         amount = self._factoring_reserve_figures(company).get(self.id, (0, 0, 0.0))[2]
         currency = company.currency_id
         if currency.compare_amounts(amount, 0.0) <= 0:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(client)s has no releasable reserve: what the factor owes it is held "
                 "against its open factored invoices.", client=self.display_name))
         if journal.type not in ("bank", "cash") or journal.company_id != company:
-            raise UserError(_("Pay the reserve from a bank or cash journal of %s.",
+            raise UserError(self.env._("Pay the reserve from a bank or cash journal of %s.",
                               company.name))
         account = company.factoring_client_account_id
         payment = self.env["account.payment"].sudo().with_company(company).create({
@@ -290,7 +290,7 @@ class ResPartner(models.Model):
             "currency_id": currency.id,
             "journal_id": journal.id,
             "date": date,
-            "memo": _("Reserve release - %s", self.display_name),
+            "memo": self.env._("Reserve release - %s", self.display_name),
             "destination_account_id": account.id,
         })
         payment.action_post()
@@ -302,7 +302,7 @@ class ResPartner(models.Model):
         if to_match.filtered(lambda rec: rec.balance > 0) and to_match.filtered(
                 lambda rec: rec.balance < 0):
             to_match.reconcile()
-        self.sudo().message_post(body=_(
+        self.sudo().message_post(body=self.env._(
             "Reserve released: %(amount)s %(currency)s paid by %(payment)s.",
             amount=amount, currency=currency.name, payment=payment.name))
         return payment.with_env(self.env)
@@ -478,10 +478,10 @@ class ResPartner(models.Model):
             return
         if not self.env.user.has_group("factoring_base.group_factoring_credit_analyst"):
             names = ", ".join(self._fields[f].string for f in sorted(touched))
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only credit analysts and credit managers may change %(fields)s "
                 "(partner: %(partner)s).",
-                fields=names, partner=", ".join(self.mapped("display_name")) or _("new"),
+                fields=names, partner=", ".join(self.mapped("display_name")) or self.env._("new"),
             ))
 
     def action_view_factoring_agreements(self):

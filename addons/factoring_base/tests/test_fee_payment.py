@@ -2,8 +2,9 @@ import inspect
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.addons.account.models.account_move_line import AccountMoveLine as CoreLine
 from odoo.tests import tagged
+
+from odoo.addons.account.models.account_move_line import AccountMoveLine as CoreLine
 
 from .common import FactoringCommon
 
@@ -57,7 +58,7 @@ class TestFeePayment(FactoringCommon):
             **move_vals,
         })
         move.action_post()
-        (move.line_ids.filtered(lambda l: l.account_id == self.receivable) + item).reconcile()
+        (move.line_ids.filtered(lambda rec: rec.account_id == self.receivable) + item).reconcile()
         return move
 
     def test_cash_application_flag(self):
@@ -106,7 +107,7 @@ class TestFeePayment(FactoringCommon):
             "payment_ref": item.name, "partner_id": item.partner_id.id,
             "counterpart_account_id": self.receivable.id,
         })
-        counterpart = st_line.move_id.line_ids.filtered(lambda l: l.account_id == self.receivable)
+        counterpart = st_line.move_id.line_ids.filtered(lambda rec: rec.account_id == self.receivable)
         (counterpart + item).reconcile()
         self.assertTrue(item.reconciled)
         self.assertEqual(line.payment_state, "paid")

@@ -46,7 +46,7 @@ class TestReserveRelease(FactoringCommon):
         action = self.client.with_user(user).action_factoring_release_reserve()
         self.assertEqual(action["res_model"], "factoring.reserve.release")
         form = Form(self.env["factoring.reserve.release"].with_user(user).with_context(
-            action["context"]))
+            **action["context"]))
         form.journal_id = self.bank_journal
         wizard = form.save()
         result = wizard.action_release()
@@ -63,7 +63,7 @@ class TestReserveRelease(FactoringCommon):
         nothing left; the client received 9,700 in all."""
         schedule = self._fund([{"amount": 10000.0, "invoice_number": "BIG-1"}])
         advance = schedule.move_id.line_ids.filtered(
-            lambda l: l.account_id == self.company.factoring_advance_account_id)
+            lambda rec: rec.account_id == self.company.factoring_advance_account_id)
         self._pay(advance, 9000.0, schedule.funded_date)
         self.assertEqual(self._figures(), (1000.0, 1000.0, 0.0))
         with self.assertRaisesRegex(UserError, "no releasable reserve"):
@@ -81,7 +81,7 @@ class TestReserveRelease(FactoringCommon):
         self.assertEqual(payment.partner_id, self.client)
         self.assertAlmostEqual(payment.amount, 700.0)
         counterpart = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id == self.company.factoring_client_account_id)
+            lambda rec: rec.account_id == self.company.factoring_client_account_id)
         self.assertAlmostEqual(counterpart.balance, 700.0)
         self.assertTrue(counterpart.reconciled, "matched with the current account")
         self.assertEqual(self._figures(), (0.0, 0.0, 0.0))

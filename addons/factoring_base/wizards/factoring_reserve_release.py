@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -36,7 +36,7 @@ class FactoringReserveRelease(models.TransientModel):
         self.ensure_one()
         self.env["res.partner"]._factoring_check_release_rights()
         if self.company_id != self.env.company:
-            raise UserError(_("Release the reserve from company %s.", self.company_id.name))
+            raise UserError(self.env._("Release the reserve from company %s.", self.company_id.name))
         payment = self.partner_id._factoring_release_reserve(self.journal_id, self.date)
         return {
             "type": "ir.actions.act_window",
