@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -10,3 +11,45 @@ class AccountMove(models.Model):
         "credit already received) to factored receivable items. Such an entry "
         "counts as a payment for the discount fee, as a payment or a bank "
         "statement line does; reversals, credit notes and write-offs do not.")
+
+    def _factoring_is_payment(self):
+        """Whether this entry brings the debtor's money: a payment, a bank
+        statement line or a cash application entry. Reversals, credit notes,
+        write-offs and other manual entries do not."""
+        self.ensure_one()
+        return bool(self.origin_payment_id or self.statement_line_id
+                    or self.factoring_cash_application)
+
+    def _factoring_check_funding_change(self):
+        """A funding entry changes (reversal, reset to draft, cancellation,
+        deletion) only through its schedule's Cancel, which marks the schedule
+        cancelled before it reverses the entry: refuse any other way."""
+        if not self:
+            return
+        schedules = self.env["factoring.schedule"].sudo().search([
+            ("move_id", "in", self.ids), ("state", "!=", "cancelled")])
+        if schedules:
+            schedule = schedules[0]
+            raise UserError(self.env._(
+                "Entry %(move)s funds assignment schedule %(schedule)s: it cannot be "
+                "reversed, reset to draft, cancelled or deleted from accounting. Cancel the "
+                "schedule instead (Factoring > Assignment Schedules > %(schedule)s > Cancel), "
+                "which reverses the entry while none of its invoices is paid.",
+                move=schedule.move_id.name, schedule=schedule.name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        reversed_ids = [vals["reversed_entry_id"] for vals in vals_list
+                        if vals.get("reversed_entry_id")]
+        if reversed_ids:
+            self.browse(reversed_ids)._factoring_check_funding_change()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("state") in ("draft", "cancel"):
+            self._factoring_check_funding_change()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_factoring_funding(self):
+        self._factoring_check_funding_change()

@@ -232,27 +232,64 @@ class AccountMoveLine(models.Model):
         return True
 
     def _reconcile_post_hook(self, data):
+        # Private on purpose: every reconciliation (reconcile(), the reversal of
+        # an entry, exchange differences, the bank reconciliation of other apps
+        # that call _reconcile_plan directly) ends here, once the partials and
+        # full reconciles exist. Pinned by test_fee_payment.test_pin_post_hook.
         res = super()._reconcile_post_hook(data)
-        if not self.env.context.get("factoring_no_fee"):
-            items = self.filtered(lambda rec: rec.factoring_schedule_line_id and rec.reconciled)
-            if items:
-                items._factoring_post_discount_fees()
+        items = self.filtered(lambda rec: rec.factoring_schedule_line_id and rec.reconciled)
+        if items:
+            items._factoring_post_discount_fees()
         return res
 
+    def _factoring_settlement(self):
+        """How each factored item was settled, from its reconciliations.
+
+        A payment (an entry of an account.payment), a bank statement line or a
+        cash application entry brings the debtor's money; exchange difference
+        entries are neutral; anything else (the reversal of the funding entry, a
+        credit note, a write-off, a manual entry) closes the item without
+        payment.
+        :return: {item: (amount paid in the item's currency, last payment date)}
+        """
+        result = {}
+        for item in self:
+            paid = 0.0
+            last = False
+            partials = item.matched_credit_ids | item.matched_debit_ids
+            for partial in partials:
+                counterpart = (partial.credit_move_id if partial.debit_move_id == item
+                               else partial.debit_move_id)
+                move = counterpart.move_id
+                if move.exchange_diff_partial_ids or not move._factoring_is_payment():
+                    continue
+                paid += (partial.debit_amount_currency if partial.debit_move_id == item
+                         else partial.credit_amount_currency)
+                last = max(last, counterpart.date) if last else counterpart.date
+            result[item] = (paid, last)
+        return result
+
     def _factoring_post_discount_fees(self):
-        """Post the discount fee of factored items that are now fully paid: the
-        client's current account is debited, fee income credited. One entry per
-        client and currency; days are counted from funding to the last payment."""
+        """Charge the discount fee of factored items that are now settled.
+
+        The fee is charged only on what the debtor paid (payments, bank
+        statement lines, cash application entries), from the day the schedule
+        was funded to the last payment; an item closed by a reversal, credit
+        note, write-off or manual matching carries no fee for the part so
+        closed. The client's current account is debited, fee income credited:
+        one entry per client and currency.
+        """
         lines = self.factoring_schedule_line_id.filtered(
             lambda rec: not rec.paid_date and rec.schedule_id.state == "funded")
+        items = self.filtered(lambda rec: rec.factoring_schedule_line_id in lines)
         by_key = defaultdict(list)
-        for item in self.filtered(lambda rec: rec.factoring_schedule_line_id in lines):
+        for item, (paid, paid_date) in items._factoring_settlement().items():
+            if not paid_date:
+                continue  # closed without any payment: no fee, not paid
             schedule_line = item.factoring_schedule_line_id
-            counterparts = item.matched_credit_ids.credit_move_id
-            paid_date = max(counterparts.mapped("date"), default=fields.Date.today())
             agreement = schedule_line.schedule_id.agreement_id
             days = (paid_date - schedule_line.schedule_id.funded_date).days
-            fee = agreement._compute_fee(schedule_line.amount, days)
+            fee = agreement._compute_fee(paid, days)
             by_key[(item.company_id, item.factoring_client_id, agreement.currency_id)].append(
                 (schedule_line, paid_date, days, fee))
         for (company, client, currency), entries in by_key.items():
@@ -267,8 +304,33 @@ class AccountMoveLine(models.Model):
                     "fee_amount": fee,
                     "fee_move_id": move.id if fee else False,
                 })
+    def _factoring_undo_fees(self):
+        """Factored items that were paid and are open again (their payment was
+        unmatched, reset or cancelled) are no longer paid: their fee is taken
+        back by an entry crediting the client's current account, and their paid
+        date and fee are cleared, so the next settlement charges afresh."""
+        items = self.filtered(
+            lambda rec: rec.factoring_schedule_line_id.paid_date and not rec.reconciled)
+        if not items:
+            return
+        today = fields.Date.context_today(self)
+        by_key = defaultdict(list)
+        for item in items:
+            schedule_line = item.factoring_schedule_line_id
+            currency = schedule_line.schedule_id.agreement_id.currency_id
+            if not currency.is_zero(schedule_line.fee_amount):
+                by_key[(item.company_id, item.factoring_client_id, currency)].append(
+                    (schedule_line, today, 0, -schedule_line.fee_amount))
+        for (company, client, currency), entries in by_key.items():
+            self._factoring_create_fee_move(
+                company, client, currency, entries,
+                ref=self.env._("Discount fees taken back (payment undone) - %s", client.display_name),
+                label=self.env._("Discount fee %(invoice)s taken back"))
+        items.factoring_schedule_line_id.sudo().write({
+            "paid_date": False, "fee_amount": 0.0, "fee_move_id": False})
 
-    def _factoring_create_fee_move(self, company, client, currency, entries):
+    def _factoring_create_fee_move(self, company, client, currency, entries, ref=None,
+                                   label=None):
         date = max(e[1] for e in entries)
         company_currency = company.currency_id
 
@@ -282,8 +344,9 @@ class AccountMoveLine(models.Model):
             if currency.is_zero(fee):
                 continue
             line_vals.append({
-                "name": self.env._("Discount fee %(invoice)s (%(days)s days)",
-                          invoice=schedule_line.invoice_number, days=days),
+                "name": label % {"invoice": schedule_line.invoice_number} if label else self.env._(
+                    "Discount fee %(invoice)s (%(days)s days)",
+                    invoice=schedule_line.invoice_number, days=days),
                 "account_id": company.factoring_client_account_id.id,
                 "partner_id": client.id,
                 "currency_id": currency.id,
@@ -302,7 +365,7 @@ class AccountMoveLine(models.Model):
             "move_type": "entry",
             "journal_id": company.factoring_journal_id.id,
             "date": date,
-            "ref": self.env._("Factoring discount fees - %s", client.display_name),
+            "ref": ref or self.env._("Factoring discount fees - %s", client.display_name),
             "line_ids": [fields.Command.create(v) for v in line_vals],
         })
         move.action_post()

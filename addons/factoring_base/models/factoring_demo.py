@@ -82,7 +82,9 @@ class FactoringDemo(models.AbstractModel):
             if schedule.state != "verified":
                 raise UserError(self.env._("Factoring demo: schedule %(schedule)s failed verification:\n%(note)s",
                                   schedule=schedule.name, note=schedule.verification_note))
-        schedules.action_fund()
+        for schedule in schedules:
+            # funded on the (past) assignment date: fee days count from then
+            schedule.sudo().with_context(factoring_funded_date=schedule.date).action_fund()
         for schedule in schedules:
             company = schedule.company_id
             advance = schedule.move_id.line_ids.filtered(

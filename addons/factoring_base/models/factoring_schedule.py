@@ -63,7 +63,11 @@ class FactoringSchedule(models.Model):
     reversal_move_id = fields.Many2one("account.move", string="Reversal Entry",
                                        readonly=True, copy=False)
     verification_note = fields.Text(readonly=True, copy=False)
-    funded_date = fields.Date(readonly=True, copy=False, tracking=True)
+    funded_date = fields.Date(
+        string="Funded On", readonly=True, copy=False, tracking=True,
+        help="The day operations funded the schedule (the funding entry was posted and "
+        "the advance became payable): discount fee days count from this day. The "
+        "funding entry itself is dated on the assignment date.")
     advance_rate = fields.Float(related="agreement_id.advance_rate")
 
     _name_company_uniq = models.Constraint(
@@ -478,7 +482,7 @@ class FactoringSchedule(models.Model):
             guarded(schedule).write({
                 "state": "funded",
                 "move_id": move.id,
-                "funded_date": schedule.date,
+                "funded_date": schedule._factoring_funding_day(),
             })
             currency = schedule.currency_id
             schedule.message_post(body=_(
@@ -551,6 +555,16 @@ class FactoringSchedule(models.Model):
             "schedule and verify it again.",
             schedule=self.name, invoices=invoices)
 
+    def _factoring_funding_day(self):
+        """The day the funds are released, from which discount fee days count:
+        the day operations funds the schedule (the funding entry itself keeps
+        the assignment date, which may be earlier). Loaders running as
+        superuser (demo data, the take-over of an existing portfolio) may give
+        the historical day in context key ``factoring_funded_date``."""
+        if self.env.su and self.env.context.get("factoring_funded_date"):
+            return fields.Date.to_date(self.env.context["factoring_funded_date"])
+        return fields.Date.context_today(self)
+
     def _prepare_funding_move(self):
         """Values of the funding entry: one receivable item per invoice on the
         debtor, the purchase price credited to the client's current account, the
@@ -588,6 +602,9 @@ class FactoringSchedule(models.Model):
                 "date_maturity": line.due_date,
                 "factoring_client_id": client.id,
                 "factoring_schedule_line_id": line.id,
+                # a general journal's lines default to no follow-up; factored
+                # items are followed up like any customer invoice
+                "no_followup": False,
                 **vals,
             })
         line_vals.append({
@@ -673,7 +690,10 @@ class FactoringSchedule(models.Model):
                 "client.", self.name))
         # the invoices are free again: another schedule may fund them
         guarded(self.line_ids).write({"is_funded": False})
-        reversal = move.sudo().with_context(factoring_no_fee=True)._reverse_moves(
+        # The funding entry may be reversed only once its schedule is cancelled
+        # (account.move refuses it otherwise): cancel first, in this transaction.
+        guarded(self).write({"state": "cancelled"})
+        reversal = move.sudo()._reverse_moves(
             [{"date": fields.Date.context_today(self),
               "ref": self.env._("Cancellation of schedule %s", self.name)}],
             cancel=True)

@@ -53,8 +53,12 @@ class FactoringScheduleLine(models.Model):
         "receivable item once funded, the face value before.")
     payment_state = fields.Selection(
         [("not_funded", "Not Funded"), ("open", "Open"), ("partial", "Partially Paid"),
-         ("paid", "Paid"), ("cancelled", "Cancelled")],
-        compute="_compute_item", string="Payment Status")
+         ("paid", "Paid"), ("closed", "Closed without Payment"), ("cancelled", "Cancelled")],
+        compute="_compute_item", string="Payment Status",
+        help="Paid: the debtor's money (payments, bank statement lines, cash "
+        "application entries) settled the invoice. Closed without Payment: a "
+        "reversal, credit note, write-off or manual matching closed it, in whole "
+        "or in part; the discount fee is charged only on what the debtor paid.")
     paid_date = fields.Date(readonly=True, copy=False)
     fee_amount = fields.Monetary(string="Discount Fee", readonly=True, copy=False)
     fee_move_id = fields.Many2one("account.move", string="Fee Entry", readonly=True, copy=False)
@@ -117,7 +121,8 @@ class FactoringScheduleLine(models.Model):
                      position=self.position, row=self.file_row)
         return _("Line %s", self.position)
 
-    @api.depends("move_line_ids.amount_residual_currency", "schedule_id.state")
+    @api.depends("move_line_ids.amount_residual_currency", "move_line_ids.reconciled",
+                 "move_line_ids.matched_credit_ids", "schedule_id.state")
     def _compute_item(self):
         for line in self:
             item = line.move_line_ids.filtered(
@@ -127,12 +132,17 @@ class FactoringScheduleLine(models.Model):
                 line.payment_state = "cancelled"
             elif not item:
                 line.payment_state = "not_funded"
-            elif item.reconciled:
-                line.payment_state = "paid"
-            elif item.matched_credit_ids:
-                line.payment_state = "partial"
             else:
-                line.payment_state = "open"
+                paid = item._factoring_settlement()[item][0]
+                if item.reconciled:
+                    # settled: paid when the debtor's money covered it all,
+                    # else closed by a reversal, credit note or write-off
+                    fully_paid = item.currency_id.compare_amounts(paid, item.amount_currency) >= 0
+                    line.payment_state = "paid" if fully_paid else "closed"
+                elif not item.currency_id.is_zero(paid):
+                    line.payment_state = "partial"
+                else:
+                    line.payment_state = "open"
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 # How many of a client's largest debtors its one screen lists.
 TOP_DEBTORS = 3
@@ -76,7 +76,18 @@ class ResPartner(models.Model):
         compute="_compute_factoring_reserve", string="Reserve Owed",
         currency_field="currency_id",
         help="Balance of the client's current account: the reserve (and unpaid "
-        "purchase price) we owe the client, net of fees.")
+        "purchase price) we owe the client, net of fees and of the reserve already "
+        "released. Reserve Held + Releasable Reserve, when positive.")
+    factoring_reserve_held = fields.Monetary(
+        compute="_compute_factoring_reserve", string="Reserve Held",
+        currency_field="currency_id",
+        help="Reserve on the client's open factored invoices (their residual times "
+        "the share not advanced): released as the debtors pay.")
+    factoring_reserve_releasable = fields.Monetary(
+        compute="_compute_factoring_reserve", string="Releasable Reserve",
+        currency_field="currency_id",
+        help="Reserve Owed minus Reserve Held, never below zero: what can be paid "
+        "out to the client now (Release Reserve).")
     factoring_open_amount = fields.Monetary(
         compute="_compute_factoring_open_items", string="Open Receivables",
         currency_field="currency_id")
@@ -148,15 +159,153 @@ class ResPartner(models.Model):
 
     def _compute_factoring_reserve(self):
         self.factoring_reserve_balance = 0.0
-        account = self.env.company.factoring_client_account_id
-        if not self.ids or not account or not self.env["account.move.line"].has_access("read"):
+        self.factoring_reserve_held = 0.0
+        self.factoring_reserve_releasable = 0.0
+        company = self.env.company
+        if not self.ids or not company.factoring_client_account_id \
+                or not self.env["account.move.line"].has_access("read"):
             return
-        balances = dict(self.env["account.move.line"]._read_group(
-            [("account_id", "=", account.id), ("partner_id", "in", self.ids),
-             ("parent_state", "=", "posted")],
-            ["partner_id"], ["balance:sum"]))
+        figures = self._factoring_reserve_figures(company)
         for partner in self:
-            partner.factoring_reserve_balance = -balances.get(partner, 0.0)
+            partner.factoring_reserve_balance, partner.factoring_reserve_held, \
+                partner.factoring_reserve_releasable = figures.get(partner.id, (0.0, 0.0, 0.0))
+
+    def _factoring_reserve_figures(self, company):
+        """Reserve figures of these clients in *company*, in its currency, in two
+        queries whatever the number of clients.
+
+        - balance: the client's current account, what the factor owes the client
+          (the reserve, less fees and what was already released);
+        - held: the reserve on the client's open factored items, i.e. each item's
+          residual times the share of its schedule that was not advanced, taken
+          from the funding entry (advance / face value), so a later change of the
+          agreement's rate does not move it;
+        - releasable: balance minus held, never below zero: what can be paid out
+          now.
+        :return: {partner id: (balance, held, releasable)}
+        """
+        currency = company.currency_id
+        self.env["account.move.line"].flush_model([
+            "account_id", "partner_id", "company_id", "parent_state", "balance", "move_id",
+            "factoring_schedule_line_id", "factoring_client_id", "amount_residual",
+            "reconciled"])
+        self.env["factoring.schedule"].flush_model(["move_id", "state", "company_id", "client_id"])
+        balances = dict(self.env.execute_query(SQL(
+            """
+            SELECT partner_id, -SUM(balance)
+              FROM account_move_line
+             WHERE account_id = %(account)s AND partner_id = ANY(%(partners)s)
+               AND company_id = %(company)s AND parent_state = 'posted'
+          GROUP BY partner_id
+            """,
+            account=company.factoring_client_account_id.id, partners=self.ids,
+            company=company.id)))
+        held = dict(self.env.execute_query(SQL(
+            """
+            WITH funding AS (
+                SELECT s.move_id,
+                       SUM(l.balance) FILTER (WHERE l.factoring_schedule_line_id IS NOT NULL)
+                           AS face,
+                       -SUM(l.balance) FILTER (WHERE l.account_id = %(advance)s) AS advance
+                  FROM factoring_schedule s
+                  JOIN account_move_line l ON l.move_id = s.move_id
+                 WHERE s.state = 'funded' AND s.company_id = %(company)s
+                   AND s.client_id = ANY(%(partners)s)
+              GROUP BY s.move_id
+            )
+            SELECT item.factoring_client_id,
+                   SUM(item.amount_residual * (1 - COALESCE(f.advance, 0) / f.face))
+              FROM account_move_line item
+              JOIN funding f ON f.move_id = item.move_id AND f.face != 0
+             WHERE item.factoring_schedule_line_id IS NOT NULL
+               AND item.factoring_client_id = ANY(%(partners)s)
+               AND item.parent_state = 'posted' AND NOT item.reconciled
+          GROUP BY item.factoring_client_id
+            """,
+            advance=company.factoring_advance_account_id.id, company=company.id,
+            partners=self.ids)))
+        result = {}
+        for partner_id in set(balances) | set(held):
+            balance = currency.round(float(balances.get(partner_id) or 0.0))
+            on_hold = currency.round(float(held.get(partner_id) or 0.0))
+            result[partner_id] = (balance, on_hold, max(currency.round(balance - on_hold), 0.0))
+        return result
+
+    @api.model
+    def _factoring_check_release_rights(self):
+        if self.env.su:
+            return
+        user = self.env.user
+        if not (user.has_group("factoring_base.group_factoring_operations")
+                or user.has_group("account.group_account_manager")):
+            raise AccessError(self.env._(
+                "Only operations, factoring managers and accounting administrators may "
+                "release a client's reserve."))
+
+    def action_factoring_release_reserve(self):
+        """Open the confirmation of the release of this client's releasable
+        reserve."""
+        self.ensure_one()
+        self._factoring_check_release_rights()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Release Reserve"),
+            "res_model": "factoring.reserve.release",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def _factoring_release_reserve(self, journal, date):
+        """Pay this client its releasable reserve: a posted outbound payment whose
+        counterpart debits the client's current account, reconciled with the
+        client's open current-account lines.
+        :return: the account.payment
+        """
+        self.ensure_one()
+        self._factoring_check_release_rights()
+        company = self.env.company
+        company._factoring_check_accounting()
+        # Two releases at once must not both pay the same reserve: writing the
+        # client's row makes the second transaction fail with a serialization
+        # error (Odoo retries it, and it then sees nothing left to release).
+        self.env.cr.execute(SQL(
+            "UPDATE res_partner SET write_date = write_date WHERE id = %s", self.id))
+        self.invalidate_recordset(["factoring_reserve_releasable"])
+        amount = self._factoring_reserve_figures(company).get(self.id, (0, 0, 0.0))[2]
+        currency = company.currency_id
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise UserError(self.env._(
+                "%(client)s has no releasable reserve: what the factor owes it is held "
+                "against its open factored invoices.", client=self.display_name))
+        if journal.type not in ("bank", "cash") or journal.company_id != company:
+            raise UserError(self.env._("Pay the reserve from a bank or cash journal of %s.",
+                              company.name))
+        account = company.factoring_client_account_id
+        payment = self.env["account.payment"].sudo().with_company(company).create({
+            "payment_type": "outbound",
+            "partner_type": "supplier",
+            "partner_id": self.id,
+            "amount": amount,
+            "currency_id": currency.id,
+            "journal_id": journal.id,
+            "date": date,
+            "memo": self.env._("Reserve release - %s", self.display_name),
+            "destination_account_id": account.id,
+        })
+        payment.action_post()
+        to_match = self.env["account.move.line"].sudo().search([
+            ("account_id", "=", account.id), ("partner_id", "=", self.id),
+            ("company_id", "=", company.id), ("parent_state", "=", "posted"),
+            ("reconciled", "=", False), ("currency_id", "=", currency.id),
+        ])
+        if to_match.filtered(lambda rec: rec.balance > 0) and to_match.filtered(
+                lambda rec: rec.balance < 0):
+            to_match.reconcile()
+        self.sudo().message_post(body=self.env._(
+            "Reserve released: %(amount)s %(currency)s paid by %(payment)s.",
+            amount=amount, currency=currency.name, payment=payment.name))
+        return payment.with_env(self.env)
 
     def _factoring_open_items_domain(self):
         """Open receivable items of these partners, as debtor or as client."""

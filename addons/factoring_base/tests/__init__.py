@@ -6,9 +6,12 @@ from . import test_company_setup
 from . import test_crm_interaction
 from . import test_demo
 from . import test_fee_payment
+from . import test_funding_entry_guard
 from . import test_import
 from . import test_item_hold
 from . import test_partner
+from . import test_reserve_concurrency
+from . import test_reserve_release
 from . import test_schedule_duplicates
 from . import test_schedule_funding
 from . import test_schedule_verification

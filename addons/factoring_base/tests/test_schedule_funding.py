@@ -110,12 +110,13 @@ class TestScheduleFunding(FactoringCommon):
     def test_payment_closes_item_and_posts_fee(self):
         schedule = self._funded([{"amount": 1000.0}])
         item = schedule.line_ids.move_line_id
-        self._pay(item, 1000.0, FUNDING_DATE + timedelta(days=45))
+        paid_on = schedule.funded_date + timedelta(days=45)
+        self._pay(item, 1000.0, paid_on)
         self.assertTrue(item.reconciled)
         self.assertAlmostEqual(item.amount_residual, 0.0)
         line = schedule.line_ids
         self.assertEqual(line.payment_state, "paid")
-        self.assertEqual(line.paid_date, FUNDING_DATE + timedelta(days=45))
+        self.assertEqual(line.paid_date, paid_on)
         expected_fee = round(1000.0 * 1.5 / 100 * 45 / 30, 2)  # 22.50
         self.assertAlmostEqual(line.fee_amount, expected_fee)
         fee_move = line.fee_move_id
@@ -128,14 +129,14 @@ class TestScheduleFunding(FactoringCommon):
     def test_partial_payment_then_full(self):
         schedule = self._funded([{"amount": 2500.0}])
         item = schedule.line_ids.move_line_id
-        self._pay(item, 1000.0, FUNDING_DATE + timedelta(days=20))
+        self._pay(item, 1000.0, schedule.funded_date + timedelta(days=20))
         line = schedule.line_ids
         self.assertEqual(line.payment_state, "partial")
         self.assertAlmostEqual(item.amount_residual, 1500.0)
         self.assertFalse(line.fee_move_id, "no fee before the item is fully paid")
-        self._pay(item, 1500.0, FUNDING_DATE + timedelta(days=60))
+        self._pay(item, 1500.0, schedule.funded_date + timedelta(days=60))
         self.assertEqual(line.payment_state, "paid")
-        self.assertEqual(line.paid_date, FUNDING_DATE + timedelta(days=60))
+        self.assertEqual(line.paid_date, schedule.funded_date + timedelta(days=60))
         self.assertAlmostEqual(line.fee_amount, round(2500.0 * 0.015 * 60 / 30, 2))
 
     def test_factoring_arithmetic(self):
@@ -146,7 +147,8 @@ class TestScheduleFunding(FactoringCommon):
         self.assertAlmostEqual(schedule.advance_amount, 9000.0)
         self.assertAlmostEqual(self.client.factoring_reserve_balance, 1000.0)
         # 1.5 % per 30 days, paid after 60 days: 300
-        self._pay(schedule.line_ids.move_line_id, 10000.0, FUNDING_DATE + timedelta(days=60))
+        self._pay(schedule.line_ids.move_line_id, 10000.0,
+                  schedule.funded_date + timedelta(days=60))
         self.assertAlmostEqual(schedule.line_ids.fee_amount, 300.0)
         self.client.invalidate_recordset(["factoring_reserve_balance"])
         self.assertAlmostEqual(self.client.factoring_reserve_balance, 700.0)

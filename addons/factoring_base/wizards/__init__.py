@@ -1,2 +1,4 @@
 from . import factoring_schedule_import
+from . import factoring_reserve_release
+from . import account_move_reversal
 from . import factoring_item_hold_wizard
