@@ -59,6 +59,14 @@ class ResCompany(models.Model):
             branches._factoring_setup_accounting()
         return companies
 
+    def write(self, vals):
+        result = super().write(vals)
+        if {"factoring_journal_id", "factoring_client_account_id",
+                "factoring_advance_account_id"}.intersection(vals):
+            # the factoring roles' ledger rules read these (security/factoring_security.xml)
+            self.env.registry.clear_cache()
+        return result
+
     def _factoring_setup_accounting(self):
         """Create the factoring journal and accounts where they are missing.
         Idempotent: configured values are kept."""
