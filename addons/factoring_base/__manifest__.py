@@ -23,6 +23,7 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/factoring_schedule_import_views.xml",
+        "wizards/factoring_settings_views.xml",
     ],
     "demo": [
         "demo/factoring_demo.xml",

@@ -9,6 +9,7 @@ from . import test_schedule_funding
 from . import test_schedule_verification
 from . import test_security
 from . import test_branch_company
+from . import test_factoring_settings
 from . import test_ledger_access
 from . import test_scope_crm
 from . import test_scope_meeting
