@@ -105,7 +105,8 @@ class CrmLead(models.Model):
 
         The client manager wins the deal but does not own agreements (credit risk
         does), so the draft is created as superuser and left for credit to fill in."""
-        for lead in self.filtered(lambda l: l.type == "opportunity" and not l.factoring_agreement_id):
+        for lead in self.filtered(
+                lambda l: l.type == "opportunity" and not l.factoring_agreement_id):
             client = lead._factoring_ensure_customer().commercial_partner_id
             client_vals = {"is_factoring_client": True}
             if not client.factoring_client_manager_id and lead.user_id:

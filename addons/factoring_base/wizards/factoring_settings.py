@@ -37,14 +37,16 @@ class FactoringSettings(models.TransientModel):
         domain="[('type', '=', 'general'), ('company_id', 'parent_of', company_id)]")
     factoring_receivable_account_id = fields.Many2one(
         "account.account", string="Factored Receivables Account",
-        domain="[('account_type', '=', 'asset_receivable'), ('company_ids', 'parent_of', company_id)]")
+        domain="[('account_type', '=', 'asset_receivable'),"
+        " ('company_ids', 'parent_of', company_id)]")
     factoring_client_account_id = fields.Many2one(
         "account.account", string="Client Current Account",
         domain="[('account_type', 'in', ('liability_current', 'liability_payable')),"
         " ('company_ids', 'parent_of', company_id)]")
     factoring_advance_account_id = fields.Many2one(
         "account.account", string="Advances Payable Account",
-        domain="[('account_type', '=', 'liability_payable'), ('company_ids', 'parent_of', company_id)]")
+        domain="[('account_type', '=', 'liability_payable'),"
+        " ('company_ids', 'parent_of', company_id)]")
     factoring_fee_account_id = fields.Many2one(
         "account.account", string="Factoring Fee Income Account",
         domain="[('account_type', 'in', ('income', 'income_other')),"
@@ -52,7 +54,8 @@ class FactoringSettings(models.TransientModel):
 
     @api.model
     def _factoring_check_manager(self):
-        if not self.env.su and not self.env.user.has_group("factoring_base.group_factoring_manager"):
+        if not self.env.su and not self.env.user.has_group(
+                "factoring_base.group_factoring_manager"):
             raise AccessError(_("Only Factoring Managers may change the factoring settings."))
 
     @api.model
