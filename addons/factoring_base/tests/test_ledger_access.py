@@ -132,17 +132,20 @@ class TestLedgerAccess(FactoringCommon):
                     self.client.factoring_reserve_balance)
 
     def test_screens_load_for_every_role(self):
-        """The open-items list (Odoo's journal item list) and the client's form
+        """The open-items lists (ours and Odoo's journal items) and the client's form
         read without access errors for each role."""
-        list_view = self.env.ref("account.view_move_line_tree")
+        list_views = (self.env.ref("factoring_base.factoring_open_items_view_list"),
+                      self.env.ref("account.view_move_line_tree"))
         for role, user in self.users.items():
-            with self.subTest(role=role):
-                Line = self.env["account.move.line"].with_user(user)
-                views = Line.get_views([(list_view.id, "list")])
-                fields = list(views["models"]["account.move.line"]["fields"])
-                action = self.client.with_user(user).action_view_factoring_open_items()
-                rows = Line.search_read(action["domain"], fields)
-                self.assertEqual([row["id"] for row in rows], self.factored_items.ids)
+            for list_view in list_views:
+                with self.subTest(role=role, view=list_view.name):
+                    Line = self.env["account.move.line"].with_user(user)
+                    views = Line.get_views([(list_view.id, "list")])
+                    fields = list(views["models"]["account.move.line"]["fields"])
+                    action = self.client.with_user(user).action_view_factoring_open_items()
+                    rows = Line.search_read(action["domain"], fields)
+                    self.assertEqual([row["id"] for row in rows], self.factored_items.ids)
+            with self.subTest(role=role, view="client form"):
                 Partner = self.env["res.partner"].with_user(user)
                 views = Partner.get_views([(False, "form")])
                 fields = list(views["models"]["res.partner"]["fields"])
