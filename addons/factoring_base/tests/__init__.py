@@ -18,3 +18,4 @@ from . import test_ledger_access
 from . import test_scope_crm
 from . import test_scope_meeting
 from . import test_scope_rating
+from . import test_tours
