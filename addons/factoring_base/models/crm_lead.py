@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 # crm.lead fields whose change may win an opportunity (crm's own write watches
@@ -33,10 +33,10 @@ class CrmLead(models.Model):
     def _factoring_check_flag_right(self):
         if not self.env.su and not self.env.user.has_group(
                 "factoring_base.group_factoring_client_manager"):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only client managers may flag an opportunity as a factoring "
                 "opportunity or take the flag off (opportunity: %(lead)s).",
-                lead=", ".join(self.mapped("display_name")) or _("new")))
+                lead=", ".join(self.mapped("display_name")) or self.env._("new")))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -106,7 +106,7 @@ class CrmLead(models.Model):
         The client manager wins the deal but does not own agreements (credit risk
         does), so the draft is created as superuser and left for credit to fill in."""
         for lead in self.filtered(
-                lambda l: l.type == "opportunity" and not l.factoring_agreement_id):
+                lambda rec: rec.type == "opportunity" and not rec.factoring_agreement_id):
             client = lead._factoring_ensure_customer().commercial_partner_id
             client_vals = {"is_factoring_client": True}
             if not client.factoring_client_manager_id and lead.user_id:
@@ -129,14 +129,14 @@ class CrmLead(models.Model):
                 "lead_id": lead.id,
             })
             lead.sudo().factoring_agreement_id = agreement
-            lead.message_post(body=_(
+            lead.message_post(body=self.env._(
                 "Won: %(client)s is a factoring client with agreement %(agreement)s.",
                 client=client.display_name, agreement=agreement.name))
 
     def action_view_factoring_agreement(self):
         self.ensure_one()
         if not self.env.user.has_group("factoring_base.group_factoring_user"):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only factoring users may open the agreement of opportunity %(lead)s.",
                 lead=self.display_name))
         self.check_access("read")

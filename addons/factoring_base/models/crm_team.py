@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 
@@ -25,7 +25,7 @@ class CrmTeam(models.Model):
     def _factoring_check_flag_right(self):
         if not self.env.su and not self.env.user.has_group(
                 "factoring_base.group_factoring_manager"):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only factoring managers may make a sales team a factoring team or "
                 "take the flag off (team: %(team)s).",
-                team=", ".join(self.mapped("display_name")) or _("new")))
+                team=", ".join(self.mapped("display_name")) or self.env._("new")))

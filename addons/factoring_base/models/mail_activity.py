@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -37,7 +37,7 @@ class MailActivity(models.Model):
         if not meetings:
             return
         if not html2plaintext(feedback or "").strip():
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Write what was discussed before marking the meeting \"%(summary)s\" on "
                 "%(record)s as done: meeting notes are the client's history.",
                 summary=meetings[0].summary or meetings[0].activity_type_id.name,

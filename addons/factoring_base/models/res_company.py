@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # (field, code, name, account_type) of the accounts a factoring company needs.
@@ -96,7 +96,7 @@ class ResCompany(models.Model):
                     taken = Journal.search_count(
                         [("code", "=", "FACT"), ("company_id", "=", company.id)])
                     journal = Journal.create({
-                        "name": _("Factoring"),
+                        "name": self.env._("Factoring"),
                         "code": "FCTR" if taken else "FACT",
                         "type": "general",
                         "company_id": company.id,
@@ -141,7 +141,7 @@ class ResCompany(models.Model):
             if not self[name]
         ]
         if missing:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Company %(company)s has no factoring accounting configured (%(missing)s). "
                 "Set it in Factoring > Configuration > Settings.",
                 company=self.display_name, missing=", ".join(missing),

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError
 
 
@@ -22,7 +22,7 @@ class ResConfigSettings(models.TransientModel):
         if not self.env.su and not (
                 self.env.user.has_group("base.group_system")
                 and self.env.user.has_group("factoring_base.group_factoring_manager")):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only administrators who are Factoring Managers may create the factoring "
                 "journal and accounts from the general settings."))
         self.company_id.sudo()._factoring_setup_accounting()

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 SETTING_FIELDS = (
@@ -56,7 +56,7 @@ class FactoringSettings(models.TransientModel):
     def _factoring_check_manager(self):
         if not self.env.su and not self.env.user.has_group(
                 "factoring_base.group_factoring_manager"):
-            raise AccessError(_("Only Factoring Managers may change the factoring settings."))
+            raise AccessError(self.env._("Only Factoring Managers may change the factoring settings."))
 
     @api.model
     def default_get(self, fields):
@@ -84,13 +84,13 @@ class FactoringSettings(models.TransientModel):
         errors = []
         journal = self.factoring_journal_id
         if journal and (journal.type != "general" or journal.company_id not in companies):
-            errors.append(_("Journal %(journal)s is not a miscellaneous journal of %(company)s.",
+            errors.append(self.env._("Journal %(journal)s is not a miscellaneous journal of %(company)s.",
                             journal=journal.display_name, company=company.display_name))
         for name, types in ACCOUNT_TYPES.items():
             account = self[name]
             if account and (account.account_type not in types
                             or not account.company_ids & companies):
-                errors.append(_(
+                errors.append(self.env._(
                     "%(setting)s: account %(account)s is not a %(types)s account of %(company)s.",
                     setting=self._fields[name].string, account=account.display_name,
                     types=" / ".join(types), company=company.display_name))
@@ -100,7 +100,7 @@ class FactoringSettings(models.TransientModel):
     def _factoring_check_company(self):
         for wizard in self:
             if wizard.company_id not in self.env.user.company_ids:
-                raise AccessError(_(
+                raise AccessError(self.env._(
                     "You may not configure factoring for company %(company)s.",
                     company=wizard.company_id.display_name))
 
