@@ -50,7 +50,7 @@ class TestLedgerAccess(FactoringCommon):
         })
         cls.own_invoice.action_post()
         cls.factored_items = cls.funded.move_id.line_ids.filtered(
-            lambda l: l.account_id == cls.company.factoring_receivable_account_id)
+            lambda line: line.account_id == cls.company.factoring_receivable_account_id)
         cls.accountant_collector = new_test_user(
             cls.env, login="fact_ledger_acc",
             groups=f"{ROLE_GROUPS['collector']},account.group_account_readonly",
@@ -87,7 +87,7 @@ class TestLedgerAccess(FactoringCommon):
                     self.funded.move_id.line_ids, "every line of the factoring entry")
                 # own customer invoice: the receivable line, not the income line
                 receivable = self.own_invoice.line_ids.filtered(
-                    lambda l: l.account_id.account_type == "asset_receivable")
+                    lambda line: line.account_id.account_type == "asset_receivable")
                 self.assertEqual(Line.search([("move_id", "=", self.own_invoice.id)]), receivable)
                 self.assertEqual(receivable.with_user(user).read(["amount_residual"])[0]
                                  ["amount_residual"], 300.0)
