@@ -28,6 +28,7 @@
         "views/res_config_settings_views.xml",
         "wizards/factoring_schedule_import_views.xml",
         "wizards/factoring_reserve_release_views.xml",
+        "wizards/factoring_settings_views.xml",
     ],
     "demo": [
         "demo/factoring_demo.xml",

@@ -14,6 +14,7 @@ from . import account_partial_reconcile
 from . import account_chart_template
 from . import account_analytic_distribution_model
 from . import factoring_interaction
+from . import crm_team
 from . import crm_lead
 from . import mail_activity
 from . import factoring_demo

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # (field, code, name, account_type) of the accounts a factoring company needs.
@@ -48,10 +48,44 @@ class ResCompany(models.Model):
         domain="[('account_type', 'in', ('income', 'income_other'))]",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        branches = companies.filtered("parent_id")
+        if branches:
+            # Odoo loads a branch's chart (its root's) directly, without
+            # try_loading: the branch takes the root's factoring journal and
+            # accounts here, as it shares the root's other journals.
+            branches._factoring_setup_accounting()
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"factoring_journal_id", "factoring_client_account_id",
+                "factoring_advance_account_id"}.intersection(vals):
+            # the factoring roles' ledger rules read these (security/factoring_security.xml)
+            self.env.registry.clear_cache()
+        return result
+
     def _factoring_setup_accounting(self):
         """Create the factoring journal and accounts where they are missing.
         Idempotent: configured values are kept."""
         for company in self:
+            if company.parent_id:
+                # A branch shares its root company's journals and accounts (as
+                # Odoo's branches do): it gets the root's, never its own journal.
+                root = company.root_id
+                if not root.chart_template:
+                    continue
+                root._factoring_setup_accounting()
+                vals = {
+                    name: root[name].id
+                    for name in ("factoring_journal_id", *(a[0] for a in FACTORING_ACCOUNTS))
+                    if not company[name] and root[name]
+                }
+                if vals:
+                    company.sudo().write(vals)
+                continue
             vals = {}
             if not company.factoring_journal_id:
                 Journal = self.env["account.journal"].sudo()

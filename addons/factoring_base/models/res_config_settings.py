@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -16,5 +17,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.factoring_fee_account_id", readonly=False)
 
     def action_factoring_setup_accounting(self):
-        self.company_id._factoring_setup_accounting()
+        """General Settings' button (administrators; Factoring Managers use
+        Factoring > Configuration > Settings)."""
+        if not self.env.su and not (
+                self.env.user.has_group("base.group_system")
+                and self.env.user.has_group("factoring_base.group_factoring_manager")):
+            raise AccessError(self.env._(
+                "Only administrators who are Factoring Managers may create the factoring "
+                "journal and accounts from the general settings."))
+        self.company_id.sudo()._factoring_setup_accounting()
         return {"type": "ir.actions.client", "tag": "reload"}

@@ -52,7 +52,7 @@ class ResPartner(models.Model):
     factoring_sector_risk = fields.Integer(
         related="factoring_sector_id.risk_score", string="Sector Risk")
     factoring_rating = fields.Selection(
-        RATINGS, string="Internal Rating", tracking=True,
+        RATINGS, string="Internal Rating", tracking=True, copy=False,
         help="Internal credit rating, written by credit analysts and managers only.")
     factoring_can_edit_credit = fields.Boolean(compute="_compute_factoring_can_edit_credit")
     factoring_contact_role = fields.Selection(
@@ -465,7 +465,9 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._factoring_check_credit_fields(vals)
+            # a new partner without a rating (a copy, an import) changes no rating
+            self._factoring_check_credit_fields(
+                {name: value for name, value in vals.items() if value})
         return super().create(vals_list)
 
     def write(self, vals):
@@ -473,8 +475,16 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     def _factoring_check_credit_fields(self, vals):
-        touched = CREDIT_OWNED_FIELDS.intersection(vals)
-        if not touched or self.env.su:
+        """Refuse a real change of a credit-owned field by anyone outside credit
+        risk; writing the value a partner already has changes nothing."""
+        if self.env.su:
+            return
+        touched = {
+            name for name in CREDIT_OWNED_FIELDS.intersection(vals)
+            if not self or any(
+                partner[name] != (vals[name] or False) for partner in self)
+        }
+        if not touched:
             return
         if not self.env.user.has_group("factoring_base.group_factoring_credit_analyst"):
             names = ", ".join(self._fields[f].string for f in sorted(touched))
@@ -484,8 +494,18 @@ class ResPartner(models.Model):
                 fields=names, partner=", ".join(self.mapped("display_name")) or self.env._("new"),
             ))
 
-    def action_view_factoring_agreements(self):
+    def _factoring_check_reader(self):
+        """The partner's factoring screens are for factoring users who may read
+        the partner."""
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group("factoring_base.group_factoring_user"):
+            raise AccessError(self.env._(
+                "Only factoring users may open the factoring records of %(partner)s.",
+                partner=self.display_name))
+        self.check_access("read")
+
+    def action_view_factoring_agreements(self):
+        self._factoring_check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_agreement")
         action["domain"] = [("client_id", "=", self.id)]
@@ -493,7 +513,7 @@ class ResPartner(models.Model):
         return action
 
     def action_view_factoring_schedules(self):
-        self.ensure_one()
+        self._factoring_check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_schedule")
         action["domain"] = [("client_id", "=", self.id)]
@@ -501,7 +521,7 @@ class ResPartner(models.Model):
         return action
 
     def action_view_factoring_interactions(self):
-        self.ensure_one()
+        self._factoring_check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_interaction")
         action["domain"] = [("partner_id", "=", self.id)]
@@ -530,7 +550,7 @@ class ResPartner(models.Model):
         return action
 
     def action_view_factoring_open_items(self):
-        self.ensure_one()
+        self._factoring_check_reader()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_open_items")
         action["domain"] = list(self._factoring_open_items_domain())

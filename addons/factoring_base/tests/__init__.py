@@ -19,4 +19,10 @@ from . import test_security
 from . import test_guards
 from . import test_funding_concurrency
 from . import test_screens
+from . import test_branch_company
+from . import test_factoring_settings
+from . import test_ledger_access
+from . import test_scope_crm
+from . import test_scope_meeting
+from . import test_scope_rating
 from . import test_tours

@@ -18,12 +18,15 @@ class TestCrmWon(FactoringCommon):
             [("is_won", "=", False)], order="sequence", limit=1)
         cls.prospect = cls.env["res.partner"].create({
             "name": "Filature Lyonnaise", "is_company": True})
+        cls.factoring_team = cls.env["crm.team"].create({
+            "name": "Factoring Sales", "is_factoring": True})
 
     def _opportunity(self, **vals):
         return self.env["crm.lead"].create({
             "name": "Factoring deal",
             "type": "opportunity",
             "user_id": self.users["client_manager"].id,
+            "team_id": self.factoring_team.id,
             "stage_id": self.open_stage.id,
             **vals,
         })
