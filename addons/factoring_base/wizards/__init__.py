@@ -1,1 +1,2 @@
+from . import factoring_spreadsheet_import
 from . import factoring_schedule_import
