@@ -1,7 +1,13 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+
+# Who may apply a debtor's money to receivable items: Odoo's own invoicing group
+# (billing), which accountants and accounting managers imply. Factoring roles
+# (operations included) do not, unless the company gives them this group too.
+CASH_GROUP = "account.group_account_invoice"
 
 
 class AccountMoveLine(models.Model):
@@ -23,6 +29,41 @@ class AccountMoveLine(models.Model):
             ("reconciled", "=", False),
             ("account_id.account_type", "=", "asset_receivable"),
         ])
+
+    @api.model
+    def _factoring_check_cash_rights(self):
+        if not self.env.su and not self.env.user.has_group(CASH_GROUP):
+            raise AccessError(_(
+                "Only accounting (Invoicing: Billing or Accountant) may register and apply "
+                "debtors' payments."))
+
+    def action_factoring_register_payment(self):
+        """Open Odoo's payment wizard on open receivable items of one debtor (the
+        Register Payment button of Factoring > Open Receivable Items). The wizard
+        posts one native payment and reconciles it with the items."""
+        self._factoring_check_cash_rights()
+        if not self:
+            raise UserError(_("Select the open items the debtor pays."))
+        self.check_access("read")
+        not_open = self.filtered(lambda l: (
+            l.parent_state != "posted" or l.reconciled
+            or l.account_id.account_type != "asset_receivable"))
+        if not_open:
+            raise UserError(_(
+                "Only open receivable items can be paid; %(items)s are not.",
+                items=", ".join(not_open[:10].mapped("display_name"))))
+        debtors = self.partner_id.commercial_partner_id
+        if len(debtors) != 1 or not all(self.mapped("partner_id")):
+            raise UserError(_(
+                "A payment comes from one debtor: the selected items belong to "
+                "%(debtors)s. Select the items of one debtor.",
+                debtors=", ".join(debtors.mapped("display_name")) or _("no partner")))
+        credits = self.filtered(lambda l: l.amount_residual < 0)
+        if credits:
+            raise UserError(_(
+                "%(items)s are open credits of the debtor, not amounts it owes.",
+                items=", ".join(credits[:10].mapped("display_name"))))
+        return self.action_register_payment()
 
     def _reconcile_post_hook(self, data):
         res = super()._reconcile_post_hook(data)

@@ -1,4 +1,5 @@
 from . import test_agreement
+from . import test_cash_application
 from . import test_company_setup
 from . import test_crm_interaction
 from . import test_demo
