@@ -5,6 +5,7 @@ from . import res_partner
 from . import factoring_agreement
 from . import factoring_schedule
 from . import factoring_schedule_line
+from . import account_move
 from . import account_move_line
 from . import account_chart_template
 from . import account_analytic_distribution_model

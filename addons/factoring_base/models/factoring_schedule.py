@@ -129,17 +129,40 @@ class FactoringSchedule(models.Model):
     # ------------------------------------------------------------------
     # Verification
     # ------------------------------------------------------------------
-    def _get_verification_errors(self, funding=False):
-        """Check every line of the schedule against the agreement.
+    def _factoring_verification_checks(self):
+        """Names of the checks a schedule must pass, in the order their reasons
+        are listed. Each name ``x`` is a method ``_verify_x(funding=False)``
+        returning ``(general, line_errors)``: a list of schedule-level reasons and
+        ``{line id: [reasons]}``. Addons append their own checks with ``super()``
+        (factoring_limits: limits and concentration; factoring_disputes: blocked
+        debtors). A check must be set-based (a few queries whatever the number
+        of lines): a schedule can hold 10,000 invoices.
 
-        Set-based: a handful of queries whatever the number of lines.
-        :param funding: checking at funding time: only funded schedules hold an
-            invoice then, so of two schedules verified concurrently with the same
-            invoice, the first one funded wins.
+        :param funding: (of each check) the check runs at funding time, just
+            before the entry is posted; only funded schedules hold an invoice then.
+        """
+        return ["agreement", "line_values", "approved_debtors", "duplicates"]
+
+    def _get_verification_errors(self, funding=False):
+        """Run every check of :meth:`_factoring_verification_checks`.
+
         :return: (schedule-level errors, {line id: [reasons]})
         """
         self.ensure_one()
         self.env.flush_all()
+        general = []
+        errors = defaultdict(list)
+        for name in self._factoring_verification_checks():
+            check_general, check_errors = getattr(self, f"_verify_{name}")(funding=funding)
+            general.extend(check_general)
+            for line_id, reasons in check_errors.items():
+                for reason in reasons:
+                    if reason not in errors[line_id]:
+                        errors[line_id].append(reason)
+        return general, dict(errors)
+
+    def _verify_agreement(self, funding=False):
+        """The agreement is active, the client's, not ended; the schedule has lines."""
         agreement = self.agreement_id
         general = []
         if agreement.state != "active":
@@ -157,34 +180,34 @@ class FactoringSchedule(models.Model):
                              agreement=agreement.name, date=agreement.date_end))
         if not self.line_ids:
             general.append(_("the schedule has no invoices"))
+        return general, {}
 
+    def _verify_line_values(self, funding=False):
+        """Each line: a partner that is a debtor, due date not before the invoice
+        date, a positive amount in the agreement's currency, an invoice number."""
         errors = defaultdict(list)
+        agreement = self.agreement_id
         rows = self.env.execute_query(SQL(
             """
             SELECT l.id,
                    l.debtor_id IS NULL,
                    l.debtor_id IS NOT NULL AND NOT COALESCE(p.is_factoring_debtor, FALSE),
-                   l.debtor_id IS NOT NULL AND ad.debtor_id IS NULL,
                    l.due_date < l.invoice_date,
                    COALESCE(l.amount, 0) <= 0,
                    l.currency_id IS DISTINCT FROM %(currency)s,
                    l.invoice_number IS NULL OR btrim(l.invoice_number) = ''
               FROM factoring_schedule_line l
          LEFT JOIN res_partner p ON p.id = l.debtor_id
-         LEFT JOIN factoring_agreement_debtor_rel ad
-                ON ad.debtor_id = l.debtor_id AND ad.agreement_id = %(agreement)s
              WHERE l.schedule_id = %(schedule)s
             """,
-            currency=agreement.currency_id.id, agreement=agreement.id, schedule=self.id,
+            currency=agreement.currency_id.id, schedule=self.id,
         ))
-        for (line_id, no_debtor, not_debtor, not_approved, due_before, non_positive,
+        for (line_id, no_debtor, not_debtor, due_before, non_positive,
              currency_mismatch, no_number) in rows:
             if no_debtor:
                 errors[line_id].append(_("unknown debtor"))
             if not_debtor:
                 errors[line_id].append(_("the partner is not a debtor"))
-            if not_approved:
-                errors[line_id].append(_("debtor not approved on agreement %s", agreement.name))
             if due_before:
                 errors[line_id].append(_("due date before invoice date"))
             if non_positive:
@@ -194,10 +217,32 @@ class FactoringSchedule(models.Model):
                     "currency differs from the agreement's (%s)", agreement.currency_id.name))
             if no_number:
                 errors[line_id].append(_("missing invoice number"))
+        return [], errors
 
-        # Duplicate invoice numbers for the same client and debtor: within this
-        # schedule, in a verified or funded one, or in a draft entered earlier
-        # (so of two drafts holding one invoice, the earlier one can proceed).
+    def _verify_approved_debtors(self, funding=False):
+        """Each line's debtor is approved on the agreement."""
+        agreement = self.agreement_id
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT l.id
+              FROM factoring_schedule_line l
+         LEFT JOIN factoring_agreement_debtor_rel ad
+                ON ad.debtor_id = l.debtor_id AND ad.agreement_id = %(agreement)s
+             WHERE l.schedule_id = %(schedule)s
+               AND l.debtor_id IS NOT NULL AND ad.debtor_id IS NULL
+            """,
+            agreement=agreement.id, schedule=self.id,
+        ))
+        message = _("debtor not approved on agreement %s", agreement.name)
+        return [], {line_id: [message] for (line_id,) in rows}
+
+    def _verify_duplicates(self, funding=False):
+        """No invoice (same client, debtor and normalised number) twice: within
+        this schedule, in a verified or funded one, or in a draft entered earlier
+        (so of two drafts holding one invoice, the earlier one can proceed). At
+        funding time only funded schedules count: of two schedules verified
+        with the same invoice, the first one funded wins."""
+        errors = defaultdict(list)
         # No self-join of the lines: when the table's statistics predate a large
         # import (the usual case right after it) PostgreSQL nests two scans of it,
         # i.e. compares every pair of lines (minutes for 10,000). Each query
@@ -251,7 +296,7 @@ class FactoringSchedule(models.Model):
                     message = _("invoice already assigned in schedule %s", others[schedule_id])
                     if message not in errors[line_id]:
                         errors[line_id].append(message)
-        return general, dict(errors)
+        return [], errors
 
     def _format_verification_errors(self, general, errors):
         lines = self.env["factoring.schedule.line"].browse(list(errors)).sorted(

@@ -3,6 +3,7 @@ from . import test_cash_application
 from . import test_company_setup
 from . import test_crm_interaction
 from . import test_demo
+from . import test_fee_payment
 from . import test_import
 from . import test_partner
 from . import test_schedule_duplicates

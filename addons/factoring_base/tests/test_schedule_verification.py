@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -109,3 +110,47 @@ class TestScheduleVerification(FactoringCommon):
         self.assertRejected(later, later.line_ids, f"already assigned in schedule {earlier.name}")
         earlier.action_verify()
         self.assertEqual(earlier.state, "verified", "the later draft does not block the earlier one")
+
+
+@tagged("post_install", "-at_install")
+class TestVerificationChecks(FactoringCommon):
+    """Verification is a list of named checks that an addon extends."""
+
+    def test_default_checks(self):
+        schedule = self.make_schedule([{}])
+        self.assertEqual(
+            schedule._factoring_verification_checks(),
+            ["agreement", "line_values", "approved_debtors", "duplicates"])
+        for name in schedule._factoring_verification_checks():
+            general, errors = getattr(schedule, f"_verify_{name}")(funding=False)
+            self.assertEqual((general, dict(errors)), ([], {}), name)
+
+    def test_added_check_blocks_verification_and_funding(self):
+        """An extra check (as an addon would add with super()) names its lines,
+        keeps the schedule draft, and runs again at funding time."""
+        Schedule = type(self.env["factoring.schedule"])
+        calls = []
+
+        def checks(schedule):
+            return ["agreement", "line_values", "approved_debtors", "duplicates", "big"]
+
+        def verify_big(schedule, funding=False):
+            calls.append(funding)
+            big = schedule.line_ids.filtered(lambda l: l.amount > 5000)
+            general = ["too big overall"] if big else []
+            return general, {line.id: ["over 5,000"] for line in big}
+
+        schedule = self.make_schedule([{}, {"amount": 6000.0, "invoice_number": "BIG-1"}])
+        with patch.object(Schedule, "_factoring_verification_checks", checks, create=True), \
+                patch.object(Schedule, "_verify_big", verify_big, create=True):
+            schedule.action_verify()
+            self.assertEqual(schedule.state, "draft")
+            big_line = schedule.line_ids.filtered(lambda l: l.invoice_number == "BIG-1")
+            self.assertEqual(big_line.check_message, "over 5,000")
+            self.assertIn("too big overall", schedule.verification_note)
+            big_line.amount = 100.0
+            schedule.action_verify()
+            self.assertEqual(schedule.state, "verified")
+            schedule.action_fund()
+        self.assertEqual(calls, [False, False, True])
+        self.assertEqual(schedule.state, "funded")
