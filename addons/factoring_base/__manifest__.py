@@ -19,6 +19,10 @@
         "views/factoring_agreement_views.xml",
         "views/factoring_schedule_views.xml",
         "views/factoring_interaction_views.xml",
+        "views/factoring_client_debtor_views.xml",
+        "views/factoring_item_hold_views.xml",
+        "wizards/factoring_item_hold_wizard_views.xml",
+        "views/account_move_line_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
@@ -27,6 +31,7 @@
     "demo": [
         "demo/factoring_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,

@@ -2,9 +2,11 @@ from . import res_company
 from . import res_config_settings
 from . import factoring_sector
 from . import res_partner
+from . import factoring_client_debtor
 from . import factoring_agreement
 from . import factoring_schedule
 from . import factoring_schedule_line
+from . import factoring_item_hold
 from . import account_move
 from . import account_move_line
 from . import account_chart_template

@@ -3,6 +3,13 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
+
+# Who sets and lifts manual holds on receivable items (the manager implies both).
+HOLD_GROUPS = (
+    "factoring_base.group_factoring_credit_analyst",
+    "factoring_base.group_factoring_collections_supervisor",
+)
 
 # Who may apply a debtor's money to receivable items: Odoo's own invoicing group
 # (billing), which accountants and accounting managers imply. Factoring roles
@@ -19,6 +26,30 @@ class AccountMoveLine(models.Model):
     factoring_schedule_line_id = fields.Many2one(
         "factoring.schedule.line", string="Assigned Invoice", index="btree_not_null",
         copy=False, readonly=True, ondelete="restrict")
+    factoring_hold_ids = fields.One2many(
+        "factoring.item.hold", "move_line_id", string="Holds", readonly=True,
+        help="Active holds on this receivable item (lifted ones are archived).")
+    # Stored so that dunning and availability filter held items in SQL; kept
+    # right by the holds' create and (un)archive. Its column is created by the
+    # pre-init hook, so installing does not compute it for every journal item.
+    factoring_on_hold = fields.Boolean(
+        string="On Hold", compute="_compute_factoring_on_hold", store=True, readonly=True,
+        copy=False)
+    # What the screens show of a receivable item, factored or own (see
+    # _factoring_item_data): computed for the whole list in one query.
+    factoring_invoice_number = fields.Char(
+        string="Invoice Number", compute="_compute_factoring_item_fields")
+    factoring_invoice_date = fields.Date(
+        string="Invoice Date", compute="_compute_factoring_item_fields")
+    factoring_days_past_due = fields.Integer(
+        string="Days Past Due", compute="_compute_factoring_item_fields",
+        help="Today minus the due date; negative while the item is not yet due.")
+    factoring_item_state = fields.Selection(
+        [("open", "Open"), ("partial", "Partially Paid"), ("paid", "Paid")],
+        string="Item Status", compute="_compute_factoring_item_fields")
+
+    # Held items by debtor: the few held rows, found without scanning the others.
+    _factoring_on_hold_idx = models.Index("(partner_id) WHERE factoring_on_hold IS TRUE")
 
     @api.model
     def _factoring_open_items_domain(self):
@@ -64,6 +95,179 @@ class AccountMoveLine(models.Model):
                 "%(items)s are open credits of the debtor, not amounts it owes.",
                 items=", ".join(credits[:10].mapped("display_name"))))
         return self.action_register_payment()
+
+    # ------------------------------------------------------------------
+    # Item data (factored and own invoices alike)
+    # ------------------------------------------------------------------
+    def _factoring_item_data(self):
+        """What an item is to people, whatever made it, in one query:
+        {line id: {"number", "invoice_date", "due_date", "client_id"}}.
+
+        Factored items (funding entries) take the assigned invoice's number and
+        dates and the client recorded on the line; own customer invoices take
+        the invoice's number (the entry name) and date, and have no client
+        (``client_id`` False). The due date is the item's maturity.
+        """
+        if not self.ids:
+            return {}
+        self.env["account.move.line"].flush_model(
+            ["move_id", "date_maturity", "factoring_client_id", "factoring_schedule_line_id",
+             "name", "date"])
+        self.env["account.move"].flush_model(["name", "invoice_date", "move_type", "date"])
+        self.env["factoring.schedule.line"].flush_model(
+            ["invoice_number", "invoice_date", "due_date"])
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT aml.id,
+                   CASE WHEN sl.id IS NOT NULL THEN sl.invoice_number
+                        WHEN m.move_type != 'entry' THEN m.name
+                        ELSE COALESCE(aml.name, m.name) END,
+                   COALESCE(sl.invoice_date, m.invoice_date, aml.date),
+                   COALESCE(aml.date_maturity, sl.due_date, m.invoice_date_due, aml.date),
+                   aml.factoring_client_id
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+         LEFT JOIN factoring_schedule_line sl ON sl.id = aml.factoring_schedule_line_id
+             WHERE aml.id = ANY(%s)
+            """, self.ids))
+        return {
+            line_id: {
+                "number": number or False,
+                "invoice_date": invoice_date or False,
+                "due_date": due_date or False,
+                "client_id": client_id or False,
+            }
+            for line_id, number, invoice_date, due_date, client_id in rows
+        }
+
+    @api.depends("move_id.name", "move_id.invoice_date", "date_maturity",
+                 "factoring_schedule_line_id", "amount_residual", "reconciled")
+    @api.depends_context("uid")
+    def _compute_factoring_item_fields(self):
+        saved = self.filtered(lambda l: isinstance(l.id, int))
+        # Reading the accessor's tables directly: a role that may see the item
+        # may see its invoice number and dates.
+        data = saved.sudo()._factoring_item_data() if saved else {}
+        today = fields.Date.context_today(self)
+        for line in self:
+            item = data.get(line.id) if isinstance(line.id, int) else None
+            due = item["due_date"] if item else line.date_maturity
+            line.factoring_invoice_number = item["number"] if item else line.name
+            line.factoring_invoice_date = item["invoice_date"] if item else line.date
+            line.factoring_days_past_due = (today - due).days if due else 0
+            if line.reconciled:
+                line.factoring_item_state = "paid"
+            elif line.currency_id.compare_amounts(
+                    line.amount_residual_currency, line.amount_currency) != 0 \
+                    or line.company_currency_id.compare_amounts(
+                        line.amount_residual, line.balance) != 0:
+                line.factoring_item_state = "partial"
+            else:
+                line.factoring_item_state = "open"
+
+    # ------------------------------------------------------------------
+    # Holds
+    # ------------------------------------------------------------------
+    @api.depends("factoring_hold_ids", "factoring_hold_ids.active")
+    def _compute_factoring_on_hold(self):
+        held = set()
+        if self.ids:
+            Hold = self.env["factoring.item.hold"].sudo()
+            held = {line.id for [line] in Hold._read_group(
+                [("move_line_id", "in", self.ids), ("active", "=", True)], ["move_line_id"])}
+        for line in self:
+            line.factoring_on_hold = line.id in held
+
+    def _factoring_hold_origin(self, origin):
+        if origin is None or origin is False:
+            return False, 0
+        if isinstance(origin, models.BaseModel):
+            origin.ensure_one()
+            return origin._name, origin.id
+        model, res_id = origin
+        return model, res_id
+
+    def _factoring_set_hold(self, reason, source, origin=None):
+        """Put these receivable items on hold (set-based, one hold per item).
+
+        :param reason: shown on the item and in the hold's history
+        :param source: a value of ``factoring.item.hold.source`` (addons add
+            theirs with ``selection_add``); only that source lifts the hold
+        :param origin: the record that set the hold (a dispute, a promise...),
+            a record or a ``(model, id)`` pair, or None
+        :return: the holds created. Items already held by the same source and
+            origin are left as they are (setting a hold twice is harmless).
+
+        No rights check here: callers (a dispute, a promise to pay) check their
+        own users' rights; the hold is written as superuser with the caller as
+        the user who set it.
+        """
+        if not (reason or "").strip():
+            raise UserError(_("A hold needs a reason."))
+        not_receivable = self.filtered(lambda l: l.account_type != "asset_receivable")
+        if not_receivable:
+            raise UserError(_(
+                "Only receivable items can be put on hold, not %(items)s.",
+                items=", ".join(not_receivable[:5].mapped("display_name"))))
+        res_model, res_id = self._factoring_hold_origin(origin)
+        Hold = self.env["factoring.item.hold"].sudo()
+        existing = Hold.search([
+            ("move_line_id", "in", self.ids), ("source", "=", source),
+            ("res_model", "=", res_model or False), ("res_id", "=", res_id or 0),
+        ])
+        todo = self - existing.move_line_id
+        return Hold.create([{
+            "move_line_id": line.id,
+            "reason": reason,
+            "source": source,
+            "res_model": res_model or False,
+            "res_id": res_id or 0,
+            "user_id": self.env.uid,
+        } for line in todo])
+
+    def _factoring_lift_holds(self, source, origin=None):
+        """Lift the active holds of this source on these items (only those of
+        that origin when one is given). The holds are archived with who lifted
+        them and when. :return: the holds lifted."""
+        domain = [("move_line_id", "in", self.ids), ("source", "=", source)]
+        if origin is not None and origin is not False:
+            res_model, res_id = self._factoring_hold_origin(origin)
+            domain += [("res_model", "=", res_model), ("res_id", "=", res_id)]
+        holds = self.env["factoring.item.hold"].sudo().search(domain)
+        holds.write({
+            "active": False,
+            "lifted_date": fields.Datetime.now(),
+            "lifted_user_id": self.env.uid,
+        })
+        return holds
+
+    @api.model
+    def _factoring_check_hold_rights(self):
+        if self.env.su or any(self.env.user.has_group(g) for g in HOLD_GROUPS):
+            return
+        raise AccessError(_(
+            "Only credit analysts, credit managers, collections supervisors and factoring "
+            "managers may put receivable items on hold or lift their holds."))
+
+    def action_factoring_hold(self, reason):
+        """Manual hold from the open items screen."""
+        self._factoring_check_hold_rights()
+        self.check_access("read")
+        closed = self.filtered(lambda l: l.reconciled or l.parent_state != "posted")
+        if closed:
+            raise UserError(_(
+                "Only open items can be put on hold; %(items)s is paid or not posted.",
+                items=", ".join(closed[:5].mapped("display_name"))))
+        self._factoring_set_hold(reason, "manual")
+        return True
+
+    def action_factoring_lift_hold(self):
+        """Lift the manual holds of these items (holds set by a dispute or a
+        promise are lifted by them, not here)."""
+        self._factoring_check_hold_rights()
+        self.check_access("read")
+        self._factoring_lift_holds("manual")
+        return True
 
     def _reconcile_post_hook(self, data):
         res = super()._reconcile_post_hook(data)

@@ -49,9 +49,15 @@ class FactoringAgreement(models.Model):
     max_concentration = fields.Float(
         string="Max. Debtor Concentration (%)", default=100.0, tracking=True, digits=(5, 2),
         help="Highest share of the client's open receivables one debtor may reach.")
+    # The client x debtor records (factoring.client.debtor) in state approved for
+    # this client and company, kept in the relation table so that searches and
+    # the verification's SQL read it directly; writing it approves or archives
+    # those records.
     approved_debtor_ids = fields.Many2many(
         "res.partner", "factoring_agreement_debtor_rel", "agreement_id", "debtor_id",
-        string="Approved Debtors", domain="[('is_factoring_debtor', '=', True)]")
+        string="Approved Debtors", domain="[('is_factoring_debtor', '=', True)]",
+        compute="_compute_approved_debtor_ids", inverse="_inverse_approved_debtor_ids",
+        store=True, readonly=False)
     date_start = fields.Date(
         string="Start Date", required=True, tracking=True, default=fields.Date.context_today)
     date_end = fields.Date(string="End Date", tracking=True)
@@ -66,6 +72,43 @@ class FactoringAgreement(models.Model):
     _one_active_idx = models.UniqueIndex(
         "(client_id, currency_id, company_id) WHERE state = 'active'",
         "A client can have only one active agreement per currency.")
+
+    @api.depends("client_id", "company_id",
+                 "client_id.factoring_client_debtor_ids.state",
+                 "client_id.factoring_client_debtor_ids.active",
+                 "client_id.factoring_client_debtor_ids.debtor_id",
+                 "client_id.factoring_client_debtor_ids.company_id")
+    def _compute_approved_debtor_ids(self):
+        Pair = self.env["factoring.client.debtor"].sudo()
+        rows = Pair._read_group(
+            [("client_id", "in", self.client_id.ids), ("company_id", "in", self.company_id.ids),
+             ("state", "=", "approved")],
+            ["client_id", "company_id"], ["debtor_id:recordset"]) if self.client_id else []
+        debtors = {(client.id, company.id): partners for client, company, partners in rows}
+        for agreement in self:
+            agreement.approved_debtor_ids = debtors.get(
+                (agreement.client_id.id, agreement.company_id.id),
+                self.env["res.partner"]).with_env(self.env)
+
+    def _inverse_approved_debtor_ids(self):
+        """Approve the debtors added to the list (creating their client x debtor
+        records); archive the records of those removed. A new agreement only adds:
+        the client's other agreements keep their debtors."""
+        Pair = self.env["factoring.client.debtor"]
+        creating = self.env.context.get("factoring_agreement_creating")
+        for agreement in self:
+            if not agreement.client_id:
+                continue
+            company = agreement.company_id
+            current = Pair.search([
+                ("client_id", "=", agreement.client_id.id), ("company_id", "=", company.id),
+                ("state", "=", "approved")])
+            wanted = agreement.approved_debtor_ids
+            Pair._factoring_approve_pairs(
+                (agreement.client_id.id, debtor.id, company.id)
+                for debtor in wanted - current.debtor_id)
+            if not creating:
+                current.filtered(lambda r: r.debtor_id not in wanted)._factoring_remove()
 
     @api.depends("advance_rate")
     def _compute_reserve_rate(self):
@@ -163,7 +206,10 @@ class FactoringAgreement(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "factoring.agreement") or "/"
         self._check_one_active([(self.browse(), vals) for vals in vals_list])
-        return super().create(vals_list)
+        records = super(
+            FactoringAgreement, self.with_context(factoring_agreement_creating=True),
+        ).create(vals_list)
+        return records.with_env(self.env)
 
     def _set_state(self, allowed_from, new_state):
         for agreement in self:
@@ -187,6 +233,17 @@ class FactoringAgreement(models.Model):
 
     def action_reset_draft(self):
         self._set_state(("suspended", "terminated"), "draft")
+
+    def action_view_client_debtors(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "factoring_base.action_factoring_client_debtor")
+        action["domain"] = [("client_id", "=", self.client_id.id),
+                            ("company_id", "=", self.company_id.id)]
+        action["context"] = {"default_client_id": self.client_id.id,
+                             "default_company_id": self.company_id.id,
+                             "active_test": False}
+        return action
 
     def action_view_schedules(self):
         self.ensure_one()

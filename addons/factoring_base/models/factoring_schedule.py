@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 FUNDING_GROUP = "factoring_base.group_factoring_operations"
 # How many errors a verification message lists before it summarises the rest.
@@ -220,21 +220,37 @@ class FactoringSchedule(models.Model):
         return [], errors
 
     def _verify_approved_debtors(self, funding=False):
-        """Each line's debtor is approved on the agreement."""
+        """Each line's debtor is approved for the client: an active client x debtor
+        record (factoring.client.debtor) of the agreement's client and company in
+        state approved. A blocked debtor's reason names who blocked it, since
+        when and why. One query whatever the number of lines."""
         agreement = self.agreement_id
         rows = self.env.execute_query(SQL(
             """
-            SELECT l.id
+            SELECT l.id, cd.state, cd.state_date, up.name, cd.reason
               FROM factoring_schedule_line l
-         LEFT JOIN factoring_agreement_debtor_rel ad
-                ON ad.debtor_id = l.debtor_id AND ad.agreement_id = %(agreement)s
-             WHERE l.schedule_id = %(schedule)s
-               AND l.debtor_id IS NOT NULL AND ad.debtor_id IS NULL
+         LEFT JOIN factoring_client_debtor cd
+                ON cd.debtor_id = l.debtor_id AND cd.client_id = %(client)s
+               AND cd.company_id = %(company)s AND cd.active
+         LEFT JOIN res_users u ON u.id = cd.state_user_id
+         LEFT JOIN res_partner up ON up.id = u.partner_id
+             WHERE l.schedule_id = %(schedule)s AND l.debtor_id IS NOT NULL
+               AND cd.state IS DISTINCT FROM 'approved'
             """,
-            agreement=agreement.id, schedule=self.id,
+            client=agreement.client_id.id, company=agreement.company_id.id, schedule=self.id,
         ))
-        message = _("debtor not approved on agreement %s", agreement.name)
-        return [], {line_id: [message] for (line_id,) in rows}
+        not_approved = _("debtor not approved on agreement %s", agreement.name)
+        errors = {}
+        for line_id, state, state_date, user_name, reason in rows:
+            if state == "blocked":
+                since = format_date(self.env, fields.Datetime.context_timestamp(self, state_date))
+                errors[line_id] = [_(
+                    "debtor blocked for %(client)s by %(user)s since %(date)s (%(reason)s)",
+                    client=agreement.client_id.display_name, user=user_name or "-",
+                    date=since, reason=reason or "-")]
+            else:
+                errors[line_id] = [not_approved]
+        return [], errors
 
     def _verify_duplicates(self, funding=False):
         """No invoice (same client, debtor and normalised number) twice: within

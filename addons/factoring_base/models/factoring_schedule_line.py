@@ -18,6 +18,9 @@ class FactoringScheduleLine(models.Model):
     debtor_id = fields.Many2one(
         "res.partner", string="Debtor", index=True, ondelete="restrict",
         domain="[('is_factoring_debtor', '=', True)]")
+    agreement_debtor_ids = fields.Many2many(
+        related="schedule_id.agreement_id.approved_debtor_ids", string="Approved Debtors",
+        help="The debtors the line's debtor is picked from.")
     invoice_number = fields.Char(required=True)
     invoice_date = fields.Date(required=True)
     due_date = fields.Date(required=True)
@@ -30,7 +33,11 @@ class FactoringScheduleLine(models.Model):
         "account.move.line", "factoring_schedule_line_id", string="Journal Items")
     move_line_id = fields.Many2one(
         "account.move.line", compute="_compute_item", string="Receivable Item")
-    amount_residual = fields.Monetary(compute="_compute_item", string="Amount Due")
+    # Stored so that lists grouped by client or debtor sum what is still due.
+    amount_residual = fields.Monetary(
+        compute="_compute_amount_residual", store=True, string="Amount Due",
+        help="What the debtor still owes on the invoice: the open residual of its "
+        "receivable item once funded, the face value before.")
     payment_state = fields.Selection(
         [("not_funded", "Not Funded"), ("open", "Open"), ("partial", "Partially Paid"),
          ("paid", "Paid"), ("cancelled", "Cancelled")],
@@ -55,7 +62,6 @@ class FactoringScheduleLine(models.Model):
             item = line.move_line_ids.filtered(
                 lambda l: l.move_id == line.schedule_id.move_id)[:1]
             line.move_line_id = item
-            line.amount_residual = item.amount_residual_currency if item else line.amount
             if line.schedule_id.state == "cancelled":
                 line.payment_state = "cancelled"
             elif not item:
@@ -66,6 +72,13 @@ class FactoringScheduleLine(models.Model):
                 line.payment_state = "partial"
             else:
                 line.payment_state = "open"
+
+    @api.depends("amount", "move_line_ids.amount_residual_currency", "schedule_id.move_id")
+    def _compute_amount_residual(self):
+        for line in self:
+            item = line.move_line_ids.filtered(
+                lambda l: l.move_id == line.schedule_id.move_id)[:1]
+            line.amount_residual = item.amount_residual_currency if item else line.amount
 
     @api.onchange("debtor_id", "invoice_number", "invoice_date", "due_date", "amount",
                   "currency_id")

@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
+from odoo.tools import format_amount
+
+# How many of a client's largest debtors its one screen lists.
+TOP_DEBTORS = 3
 
 RATINGS = [
     ("aaa", "AAA - Minimal risk"),
@@ -35,11 +39,14 @@ class ResPartner(models.Model):
         string="Debtor", tracking=True, index=True,
         help="A buyer who must pay invoices we bought or issued.")
     factoring_client_manager_id = fields.Many2one(
-        "res.users", string="Client Manager", tracking=True)
+        "res.users", string="Client Manager", tracking=True,
+        index="btree_not_null")
     factoring_credit_analyst_id = fields.Many2one(
-        "res.users", string="Credit Analyst", tracking=True)
+        "res.users", string="Credit Analyst", tracking=True,
+        index="btree_not_null")
     factoring_collector_id = fields.Many2one(
-        "res.users", string="Collector", tracking=True)
+        "res.users", string="Collector", tracking=True,
+        index="btree_not_null")
     factoring_sector_id = fields.Many2one(
         "factoring.sector", string="Sector", tracking=True, index=True)
     factoring_sector_risk = fields.Integer(
@@ -73,6 +80,35 @@ class ResPartner(models.Model):
     factoring_open_amount = fields.Monetary(
         compute="_compute_factoring_open_items", string="Open Receivables",
         currency_field="currency_id")
+    # The client's one screen (Factoring tab): see _factoring_figure_fields().
+    factoring_overdue_amount = fields.Monetary(
+        compute="_compute_factoring_open_items", string="Overdue",
+        currency_field="currency_id",
+        help="Open receivable items past their due date (as debtor or as client).")
+    factoring_oldest_overdue_date = fields.Date(
+        compute="_compute_factoring_open_items", string="Oldest Overdue Due Date")
+    factoring_oldest_overdue_days = fields.Integer(
+        compute="_compute_factoring_open_items", string="Oldest Overdue (days)",
+        help="Days past due of the oldest overdue open item.")
+    factoring_top_debtors = fields.Text(
+        compute="_compute_factoring_top_debtors", string="Top Debtors",
+        help="The client's largest debtors and their share of its open factored items.")
+    factoring_meeting_count = fields.Integer(
+        compute="_compute_factoring_meetings", string="Meeting Notes")
+    factoring_last_meeting_id = fields.Many2one(
+        "factoring.interaction", compute="_compute_factoring_meetings", string="Last Meeting")
+    factoring_last_meeting_date = fields.Datetime(
+        compute="_compute_factoring_meetings", string="Last Meeting On")
+    factoring_last_meeting_user_id = fields.Many2one(
+        "res.users", compute="_compute_factoring_meetings", string="Last Meeting By")
+    factoring_client_debtor_ids = fields.One2many(
+        "factoring.client.debtor", "client_id", string="Debtors of the Client")
+    factoring_debtor_client_ids = fields.One2many(
+        "factoring.client.debtor", "debtor_id", string="Clients of the Debtor")
+    factoring_client_debtor_count = fields.Integer(
+        compute="_compute_factoring_client_debtor_count", string="Approved Debtors")
+    factoring_debtor_client_count = fields.Integer(
+        compute="_compute_factoring_client_debtor_count", string="Clients")
 
     @api.depends_context("uid")
     def _compute_factoring_can_edit_credit(self):
@@ -100,6 +136,16 @@ class ResPartner(models.Model):
             partner.factoring_agreement_count = agreements.get(partner, 0)
             partner.factoring_schedule_count = schedules.get(partner, 0)
 
+    def _compute_factoring_client_debtor_count(self):
+        Pair = self.env["factoring.client.debtor"]
+        as_client = dict(Pair._read_group(
+            [("client_id", "in", self.ids)], ["client_id"], ["__count"]))
+        as_debtor = dict(Pair._read_group(
+            [("debtor_id", "in", self.ids)], ["debtor_id"], ["__count"]))
+        for partner in self:
+            partner.factoring_client_debtor_count = as_client.get(partner, 0)
+            partner.factoring_debtor_client_count = as_debtor.get(partner, 0)
+
     def _compute_factoring_reserve(self):
         self.factoring_reserve_balance = 0.0
         account = self.env.company.factoring_client_account_id
@@ -119,28 +165,153 @@ class ResPartner(models.Model):
             Domain("partner_id", "in", self.ids) | Domain("factoring_client_id", "in", self.ids),
         ])
 
+    def _factoring_figures_lines(self):
+        """Journal items as the one screen's figures read them: every factoring
+        role sees the figures, including roles without access to the ledger, so
+        they are read as superuser, within the user's companies. Empty when the
+        user may not read them at all."""
+        Line = self.env["account.move.line"]
+        if Line.has_access("read"):
+            return Line
+        if self.env.user.has_group("factoring_base.group_factoring_user"):
+            return Line.sudo()
+        return None
+
+    def _factoring_figures_domain(self):
+        return self.env["account.move.line"]._factoring_open_items_domain() & Domain(
+            "company_id", "in", self.env.companies.ids)
+
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_factoring_open_items(self):
+        """Open and overdue receivables of these partners as debtor or as client
+        (set-based: four grouped queries for any number of partners)."""
         self.factoring_open_item_count = 0
         self.factoring_open_amount = 0.0
-        if not self.ids or not self.env["account.move.line"].has_access("read"):
+        self.factoring_overdue_amount = 0.0
+        self.factoring_oldest_overdue_date = False
+        self.factoring_oldest_overdue_days = 0
+        Line = self._factoring_figures_lines()
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids or Line is None:
             return
-        Line = self.env["account.move.line"]
-        base = Line._factoring_open_items_domain()
-        as_debtor = Line._read_group(
-            base & Domain("partner_id", "in", self.ids),
-            ["partner_id"], ["__count", "amount_residual:sum"])
-        as_client = Line._read_group(
-            base & Domain("factoring_client_id", "in", self.ids),
-            ["factoring_client_id"], ["__count", "amount_residual:sum"])
+        today = fields.Date.context_today(self)
+        base = self._factoring_figures_domain()
+        overdue = Domain("date_maturity", "<", today)
         totals = {}
-        for partner, count, amount in as_debtor + as_client:
-            done = totals.setdefault(partner, [0, 0.0])
-            done[0] += count
-            done[1] += amount
+        for field_name in ("partner_id", "factoring_client_id"):
+            scope = base & Domain(field_name, "in", ids)
+            for partner, count, amount in Line._read_group(
+                    scope, [field_name], ["__count", "amount_residual:sum"]):
+                done = totals.setdefault(partner.id, [0, 0.0, 0.0, False])
+                done[0] += count
+                done[1] += amount
+            for partner, amount, oldest in Line._read_group(
+                    scope & overdue, [field_name], ["amount_residual:sum", "date_maturity:min"]):
+                done = totals.setdefault(partner.id, [0, 0.0, 0.0, False])
+                done[2] += amount
+                done[3] = min(done[3], oldest) if done[3] else oldest
         for partner in self:
-            count, amount = totals.get(partner, (0, 0.0))
+            count, amount, overdue_amount, oldest = totals.get(partner.id, (0, 0.0, 0.0, False))
             partner.factoring_open_item_count = count
             partner.factoring_open_amount = amount
+            partner.factoring_overdue_amount = overdue_amount
+            partner.factoring_oldest_overdue_date = oldest
+            partner.factoring_oldest_overdue_days = (today - oldest).days if oldest else 0
+
+    def _factoring_debtor_shares(self, limit=None):
+        """Each client's debtors by their share of its open factored items,
+        largest first: {client id: [(debtor, amount, share %)]}. One grouped
+        query for all the clients (DESIGN: concentration of debtor d in client c
+        = c's open items on d / all c's open items)."""
+        Line = self._factoring_figures_lines()
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids or Line is None:
+            return {}
+        rows = Line._read_group(
+            self._factoring_figures_domain() & Domain("factoring_client_id", "in", ids),
+            ["factoring_client_id", "partner_id"], ["amount_residual:sum"])
+        by_client = {}
+        for client, debtor, amount in rows:
+            by_client.setdefault(client.id, []).append((debtor.with_env(self.env), amount))
+        result = {}
+        for client_id, debtors in by_client.items():
+            total = sum(amount for _debtor, amount in debtors)
+            debtors.sort(key=lambda d: (-d[1], d[0].id))
+            result[client_id] = [
+                (debtor, amount, 100.0 * amount / total if total else 0.0)
+                for debtor, amount in debtors[:limit]]
+        return result
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_factoring_top_debtors(self):
+        shares = self._factoring_debtor_shares(limit=TOP_DEBTORS)
+        currency = self.env.company.currency_id
+        for partner in self:
+            partner.factoring_top_debtors = "\n".join(
+                _("%(debtor)s: %(share)s %% (%(amount)s)",
+                  debtor=debtor.sudo().display_name, share=f"{share:.1f}",
+                  amount=format_amount(self.env, amount, currency))
+                for debtor, amount, share in shares.get(partner.id, [])
+            ) or False
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_factoring_meetings(self):
+        """Meeting notes (factoring.interaction of type meeting, not calendar
+        events): how many, and the last one with its date and author. Two
+        queries for any number of partners."""
+        self.factoring_meeting_count = 0
+        self.factoring_last_meeting_id = False
+        self.factoring_last_meeting_date = False
+        self.factoring_last_meeting_user_id = False
+        Interaction = self.env["factoring.interaction"]
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids or not Interaction.has_access("read"):
+            return
+        domain = Domain([("partner_id", "in", ids), ("interaction_type", "=", "meeting")])
+        stats = {partner.id: (count, last) for partner, count, last in Interaction._read_group(
+            domain, ["partner_id"], ["__count", "date:max"])}
+        last_meetings = {}
+        if stats:
+            for meeting in Interaction.search_fetch(
+                    domain & Domain("date", "in", list({last for _c, last in stats.values()})),
+                    ["partner_id", "date", "user_id"], order="date desc, id desc"):
+                if meeting.date == stats[meeting.partner_id.id][1]:
+                    last_meetings.setdefault(meeting.partner_id.id, meeting)
+        for partner in self:
+            count, _last = stats.get(partner.id, (0, False))
+            meeting = last_meetings.get(partner.id)
+            partner.factoring_meeting_count = count
+            if meeting:
+                partner.factoring_last_meeting_id = meeting
+                partner.factoring_last_meeting_date = meeting.date
+                partner.factoring_last_meeting_user_id = meeting.user_id
+
+    # ------------------------------------------------------------------
+    # The client's one screen
+    # ------------------------------------------------------------------
+    @api.model
+    def _factoring_figure_fields(self):
+        """The figures of the client's one screen (its Factoring tab), as
+        ``(group name, field name)`` in display order. Each addon appends its own
+        with ``super()`` and shows them in its named group of the form
+        (``factoring_figures_limits``, ``_collections``, ``_disputes``,
+        ``_reports``); factoring_reports reads the same list. Every figure must be
+        readable by every factoring role and computed set-based."""
+        return [
+            ("factoring_figures_base", "factoring_open_amount"),
+            ("factoring_figures_base", "factoring_overdue_amount"),
+            ("factoring_figures_base", "factoring_oldest_overdue_days"),
+            ("factoring_figures_base", "factoring_oldest_overdue_date"),
+            ("factoring_figures_base", "factoring_top_debtors"),
+            ("factoring_figures_base", "factoring_last_meeting_date"),
+            ("factoring_figures_base", "factoring_last_meeting_user_id"),
+        ]
+
+    def _factoring_figure_values(self):
+        """{partner id: {field name: value}} of every figure of the hook, for
+        these partners at once (``read`` format: a many2one is ``(id, name)``)."""
+        names = list(dict.fromkeys(name for _group, name in self._factoring_figure_fields()))
+        return {values.pop("id"): values for values in self.read(names)}
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -188,9 +359,33 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id}
         return action
 
+    def action_view_factoring_meetings(self):
+        """The meeting notes the Meeting Notes button counts (the Meetings filter
+        can be removed to see calls and other notes too)."""
+        action = self.action_view_factoring_interactions()
+        action["context"] = {**action["context"], "search_default_meetings": 1,
+                             "default_interaction_type": "meeting"}
+        return action
+
+    def action_view_factoring_client_debtors(self):
+        """The client x debtor records of this partner, as client or as debtor."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "factoring_base.action_factoring_client_debtor")
+        if self.is_factoring_client:
+            action["domain"] = [("client_id", "=", self.id)]
+            action["context"] = {"default_client_id": self.id}
+        else:
+            action["domain"] = [("debtor_id", "=", self.id)]
+            action["context"] = {"default_debtor_id": self.id}
+        return action
+
     def action_view_factoring_open_items(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_open_items")
         action["domain"] = list(self._factoring_open_items_domain())
+        # the same items as the button's total: factored and own, no default filter
+        action["context"] = {"search_default_group_client": 1} if self.is_factoring_debtor \
+            and not self.is_factoring_client else {"search_default_group_debtor": 1}
         return action
