@@ -23,10 +23,12 @@
         "views/factoring_item_hold_views.xml",
         "wizards/factoring_item_hold_wizard_views.xml",
         "views/account_move_line_views.xml",
+        "views/factoring_remittance_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/factoring_schedule_import_views.xml",
+        "wizards/factoring_remittance_import_views.xml",
     ],
     "demo": [
         "demo/factoring_demo.xml",
