@@ -5,6 +5,7 @@
 #      (skipped when the stamp .venv/.factoring-stamp is up to date)
 #   3. start the project-local PostgreSQL cluster (scripts/pg.sh)
 #   4. write .odoo-local.conf from odoo.conf (absolute addons_path, db_port, data_dir)
+#   5. Chromium for the browser tours (apt-get install chromium when root, else a warning)
 # A second run reuses everything and takes a few seconds.
 # When sourced, only defines do_setup (which exports ODOO_SRC).
 set -euo pipefail
@@ -139,12 +140,35 @@ write_local_conf() {
     mv "$tmp" "$LOCAL_CONF"
 }
 
+# Chromium for the browser tours of `make test` (Odoo's HttpCase looks for
+# google-chrome, chromium, chromium-browser or $ODOO_BROWSER_BIN). Installed
+# with apt-get when missing and we are root; otherwise a warning says how, and
+# the tours fail (they never skip).
+ensure_browser() {
+    local b
+    if [ -n "${ODOO_BROWSER_BIN:-}" ] && [ -x "$ODOO_BROWSER_BIN" ]; then return 0; fi
+    for b in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$b" >/dev/null 2>&1 && return 0
+    done
+    if is_root && command -v apt-get >/dev/null 2>&1; then
+        log "Chromium not found: installing it with apt-get (chromium) for the browser tours"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq </dev/null
+        apt-get install -y -qq --no-install-recommends chromium </dev/null \
+            || warn "apt-get could not install chromium: the browser tours of make test will fail"
+    else
+        warn "Chromium is not installed: the browser tours of make test will fail.
+Install it (Debian/Ubuntu: sudo apt-get install chromium) or set ODOO_BROWSER_BIN to a Chrome/Chromium binary."
+    fi
+}
+
 do_setup() {
     local t0
     t0=$(now)
     find_odoo
     log "Odoo 19.0 source: $ODOO_SRC"
     setup_venv
+    ensure_browser
     pg_start
     write_local_conf
     log "Setup done in $(( $(now) - t0 )) s (config: ${LOCAL_CONF#"$PROJECT"/}, PostgreSQL 127.0.0.1:$(pg_port))"

@@ -33,12 +33,14 @@ done
 [ "${#paths[@]}" -gt 0 ] || die "nothing to test: none of '${FACTORING_TEST_PATHS:-addons tests}' exists"
 
 cd "$PROJECT"
+rm -rf "$LOG_DIR/screenshots"  # the browser tours' screenshots of this run only
 log "Running pytest-odoo on ${paths[*]} (database '$FACTORING_TEST_DB')"
 rc=0
 PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
     --odoo-database="$FACTORING_TEST_DB" \
     --odoo-config="$LOCAL_CONF" \
     --odoo-addons-path="$ODOO_SRC/addons,$PROJECT/addons" \
+    --odoo-http --odoo-extra="screenshots=$LOG_DIR/screenshots" \
     -p no:cacheprovider -ra \
     "${paths[@]}" "$@" </dev/null || rc=$?
 

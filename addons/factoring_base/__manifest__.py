@@ -33,6 +33,11 @@
     "demo": [
         "demo/factoring_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "factoring_base/static/tests/tours/**/*",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "application": True,

@@ -24,6 +24,49 @@ class FactoringDemo(models.AbstractModel):
         return journal
 
     @api.model
+    def _demo_setup_company(self):
+        """The demo's main company becomes the factoring house: its name and
+        address, and euros, the currency its European clients invoice in.
+
+        A company's currency can only change before its first journal item, and
+        Odoo's own accounting demo has by then posted generic US invoices,
+        payments and bank statements in dollars on the main company: they are
+        removed first (they have no place in a factoring house's books). Runs
+        before any factoring record is created, so agreements default to EUR."""
+        company = self._demo_company()
+        eur = self.env.ref("base.EUR")
+        company.partner_id.write({
+            "name": "Galata Factoring A.Ş.",
+            "street": "Büyükdere Caddesi No. 185",
+            "street2": "Levent",
+            "city": "İstanbul",
+            "zip": "34394",
+            "state_id": False,
+            "country_id": self.env.ref("base.tr").id,
+            "phone": "+90 212 555 01 85",
+            "email": "info@galata-factoring.example.com",
+            "website": "https://www.galata-factoring.example.com",
+        })
+        if company.currency_id == eur:
+            return
+        if self.env["factoring.schedule"].search_count([("company_id", "=", company.id)], limit=1):
+            raise UserError(_("Factoring demo: %s already has schedules, its currency cannot "
+                              "change.", company.name))
+        eur.active = True
+        Move = self.env["account.move"].with_context(force_delete=True)
+        # statements first: a valid statement refuses to lose its transactions
+        self.env["account.bank.statement"].search([("company_id", "=", company.id)]).unlink()
+        self.env["account.bank.statement.line"].search(
+            [("company_id", "=", company.id)]).unlink()
+        payments = self.env["account.payment"].search([("company_id", "=", company.id)])
+        payments.action_draft()
+        payments.unlink()
+        moves = Move.search([("company_id", "=", company.id)])
+        moves.filtered(lambda m: m.state != "draft").button_draft()
+        moves.unlink()
+        company.currency_id = eur
+
+    @api.model
     def _demo_setup_accounting(self):
         """The post-install hook runs after the demo data: set the factoring
         journal and accounts up now so that the schedules can be funded."""

@@ -13,3 +13,4 @@ from . import test_schedule_duplicates
 from . import test_schedule_funding
 from . import test_schedule_verification
 from . import test_security
+from . import test_tours

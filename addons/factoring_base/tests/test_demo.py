@@ -36,6 +36,26 @@ class TestDemoData(TransactionCase):
         self.funded = self.schedules.filtered(lambda s: s.state == "funded")
         self.lines = self.funded.line_ids
 
+    def test_factoring_house(self):
+        """The main company is a named factoring house keeping its books in the
+        currency its clients invoice in, not Odoo's "YourCompany" in USD."""
+        eur = self.env.ref("base.EUR")
+        self.assertEqual(self.company.name, "Galata Factoring A.Ş.")
+        self.assertEqual(self.company.country_id, self.env.ref("base.tr"))
+        self.assertEqual(self.company.city, "İstanbul")
+        self.assertEqual(self.company.currency_id, eur)
+        agreements = self.env["factoring.agreement"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(agreements.currency_id, eur, "every agreement is in EUR")
+        self.assertEqual(self.funded.move_id.currency_id, eur)
+        usd = self.env.ref("base.USD")
+        self.assertFalse(self.env["account.move.line"].search_count([
+            ("company_id", "=", self.company.id), ("currency_id", "=", usd.id)], limit=1),
+            "no entry of the factoring house is in dollars")
+        # what a person sees at the top of every screen and on the login user
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(admin.company_id, self.company)
+        self.assertEqual(admin.company_id.display_name, "Galata Factoring A.Ş.")
+
     def test_partners(self):
         Partner = self.env["res.partner"]
         clients = Partner.search([("is_factoring_client", "=", True),

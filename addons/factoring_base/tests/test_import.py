@@ -273,33 +273,102 @@ class TestScheduleImport(FactoringCommon):
     # ------------------------------------------------------------------
     # Template
     # ------------------------------------------------------------------
-    def test_template_round_trip(self):
-        """The template's header row is understood by the import: fill its example
-        row with a known debtor and it imports as that invoice."""
-        Wizard = self.env["factoring.schedule.import"]
-        content = Wizard._build_template()
-        workbook = openpyxl.load_workbook(io.BytesIO(content))
-        sheet = workbook.worksheets[0]
-        header = [cell.value for cell in sheet[1]]
-        self.assertIn("Invoice Number", header)
-        example = {name: cell.value for name, cell in zip(header, sheet[2])}
-        sheet.cell(row=2, column=1, value=self.debtor_a.vat)
-        filled = io.BytesIO()
-        workbook.save(filled)
+    def template_sheet(self, schedule):
+        wizard = self.env["factoring.schedule.import"].create({"schedule_id": schedule.id})
+        workbook = openpyxl.load_workbook(io.BytesIO(wizard._build_template()))
+        return workbook, workbook.worksheets[0]
 
+    def test_template_examples_are_marked_and_use_approved_debtors(self):
         schedule = self.make_schedule([])
-        self.run_import(schedule, filled.getvalue(), "assignment_schedule_template.xlsx")
+        _workbook, sheet = self.template_sheet(schedule)
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        header = rows[0]
+        self.assertEqual(header[:6], ["Debtor VAT or Reference", "Invoice Number", "Invoice Date",
+                                      "Due Date", "Amount", "Currency"])
+        examples = rows[1:]
+        self.assertEqual(len(examples), 2)
+        approved = {d.vat for d in self.agreement.approved_debtor_ids}
+        for row in examples:
+            self.assertIn(row[0], approved, "an example names a debtor of the agreement")
+            self.assertTrue(row[1].startswith("EXAMPLE-"), row)
+            self.assertGreater(row[3], row[2], "due after the invoice date")
+            self.assertGreater(row[4], 0)
+            self.assertEqual(row[5], "EUR")
+            self.assertIn("skips", row[6])
+
+    def test_template_imported_as_downloaded_is_explained(self):
+        """The downloaded template imported unchanged: its examples are skipped,
+        and the user is told to add invoices (no 'unknown debtor' errors)."""
+        schedule = self.make_schedule([])
+        workbook, _sheet = self.template_sheet(schedule)
+        content = io.BytesIO()
+        workbook.save(content)
+        message = self.assertImportRefused(schedule, content.getvalue(),
+                                           "assignment_schedule_template.xlsx")
+        self.assertIn("only the template's example rows", message)
+        self.assertNotIn("unknown debtor", message)
+
+    def test_template_filled_in_imports_the_invoices_and_skips_the_examples(self):
+        """The template's columns are understood by the import: invoices typed
+        under the examples are imported, the examples are skipped."""
+        schedule = self.make_schedule([])
+        workbook, sheet = self.template_sheet(schedule)
+        sheet.append([self.debtor_b.ref, "F-2001", date(2026, 9, 10), date(2026, 11, 9),
+                      2500.0, "EUR"])
+        content = io.BytesIO()
+        workbook.save(content)
+        self.run_import(schedule, content.getvalue(), "assignment_schedule_template.xlsx")
         line = schedule.line_ids
         self.assertEqual(len(line), 1)
-        self.assertEqual(line.sequence, 2)
-        self.assertEqual(line.debtor_id, self.debtor_a)
-        self.assertEqual(line.invoice_number, example["Invoice Number"])
-        self.assertEqual(line.invoice_date, example["Invoice Date"].date())
-        self.assertEqual(line.due_date, example["Due Date"].date())
-        self.assertEqual(line.amount, example["Amount"])
-        self.assertEqual(line.currency_id.name, example["Currency"])
+        self.assertEqual(line.sequence, 4, "the Excel row of the invoice")
+        self.assertEqual(line.debtor_id, self.debtor_b)
+        self.assertEqual(line.invoice_number, "F-2001")
+        self.assertEqual(line.invoice_date, date(2026, 9, 10))
+        self.assertEqual(line.due_date, date(2026, 11, 9))
+        self.assertEqual(line.amount, 2500.0)
+        self.assertEqual(line.currency_id, self.eur)
+        self.env.cr.flush()
+        self.assertIn("2 example row(s) of the template skipped",
+                      schedule.message_ids[:1].body)
         schedule.action_verify()
         self.assertEqual(schedule.state, "verified", schedule.verification_note)
+
+    def test_template_example_row_overwritten_is_imported(self):
+        """An example row whose invoice number is replaced is a real invoice."""
+        schedule = self.make_schedule([])
+        workbook, sheet = self.template_sheet(schedule)
+        example = [cell.value for cell in sheet[2]]
+        sheet.cell(row=2, column=2, value="F-3001")
+        content = io.BytesIO()
+        workbook.save(content)
+        self.run_import(schedule, content.getvalue(), "assignment_schedule_template.xlsx")
+        line = schedule.line_ids
+        self.assertEqual(len(line), 1, "the other example row is skipped")
+        self.assertEqual(line.sequence, 2)
+        self.assertEqual(line.invoice_number, "F-3001")
+        self.assertEqual(line.debtor_id.vat, example[0])
+        self.assertEqual(line.amount, example[4])
+        schedule.action_verify()
+        self.assertEqual(schedule.state, "verified", schedule.verification_note)
+
+    def test_obviously_bad_amounts_are_flagged_with_their_row(self):
+        cases = [
+            ("negative number", -1500.0, "Row 3: amount -1500 is not positive"),
+            ("negative text", "-1.234,56", "Row 3: amount -1.234,56 is not positive"),
+            ("zero", 0, "Row 3: amount 0 is not positive"),
+            ("absurdly large", 125000000000.0,
+             "Row 3: amount 125000000000 is not a plausible invoice amount"),
+            ("text", "12 500 EUR", "Row 3: amount '12 500 EUR' is not a number"),
+        ]
+        schedule = self.make_schedule([{"invoice_number": "EXISTING"}])
+        for label, value, reason in cases:
+            with self.subTest(label):
+                rows = self.good_rows()
+                rows[2][4] = value
+                message = self.assertImportRefused(schedule, xlsx_bytes(rows))
+                self.assertIn(reason, message)
+                self.assertIn("1 row(s) have errors", message)
+        self.assertEqual(schedule.line_ids.mapped("invoice_number"), ["EXISTING"])
 
     def test_template_download(self):
         schedule = self.make_schedule([])

@@ -1,7 +1,7 @@
 import base64
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -21,7 +21,13 @@ COLUMNS = {
 }
 REQUIRED = ("debtor", "invoice_number", "invoice_date", "due_date", "amount")
 TEMPLATE_HEADERS = ["Debtor VAT or Reference", "Invoice Number", "Invoice Date", "Due Date",
-                    "Amount", "Currency"]
+                    "Amount", "Currency", "Note"]
+# Rows whose invoice number starts with this word are the template's examples:
+# the import skips them, so the template can be imported as it is downloaded.
+EXAMPLE_PREFIX = "EXAMPLE"
+# An amount above this is a typing or a format error (a date or an account
+# number read as an amount), not an invoice.
+MAX_INVOICE_AMOUNT = 1_000_000_000
 
 
 def _normalise(header):
@@ -43,29 +49,53 @@ class FactoringScheduleImport(models.TransientModel):
         string="Replace Existing Lines",
         help="Delete the schedule's current lines before importing.")
     template_file = fields.Binary(attachment=False, readonly=True)
+    skipped_example_count = fields.Integer(readonly=True)
 
     # ------------------------------------------------------------------
     # Template
     # ------------------------------------------------------------------
     @api.model
     def _build_template(self):
+        """The template: the header row the import understands and two example
+        rows. The examples name debtors approved on the schedule's agreement
+        (when there are some) and invoice numbers starting with EXAMPLE, which
+        the import skips: replace them with the client's invoices."""
         import xlsxwriter
+
+        schedule = self.schedule_id
+        currency = schedule.currency_id or self.env.company.currency_id
+        debtors = schedule.agreement_id.approved_debtor_ids[:2]
+        keys = [d.vat or d.ref for d in debtors if d.vat or d.ref] or ["BE0477472701"]
+        today = fields.Date.context_today(self)
+        examples = [
+            (keys[0], f"{EXAMPLE_PREFIX}-0001", 0, 60, 12500.00),
+            (keys[-1], f"{EXAMPLE_PREFIX}-0002", 2, 62, 8430.50),
+        ]
 
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
         sheet = workbook.add_worksheet(_("Schedule"))
         bold = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        example_format = workbook.add_format({"italic": True, "font_color": "#808080"})
+        example_date = workbook.add_format(
+            {"italic": True, "font_color": "#808080", "num_format": "yyyy-mm-dd"})
         for col, header in enumerate(TEMPLATE_HEADERS):
             sheet.write(0, col, header, bold)
             sheet.set_column(col, col, 22)
-        sheet.write(1, 0, "BE0477472701")
-        sheet.write(1, 1, "INV-2026-0001")
-        sheet.write_datetime(1, 2, datetime(2026, 11, 2), date_format)
-        sheet.write_datetime(1, 3, datetime(2027, 1, 1), date_format)
-        sheet.write_number(1, 4, 12500.00)
-        currency = self.schedule_id.currency_id or self.env.company.currency_id
-        sheet.write(1, 5, currency.name)
+        sheet.set_column(6, 6, 60)
+        for row, (key, number, issued, due, amount) in enumerate(examples, start=1):
+            sheet.write_string(row, 0, key, example_format)
+            sheet.write_string(row, 1, number, example_format)
+            sheet.write_datetime(row, 2, datetime.combine(
+                today - timedelta(days=issued), datetime.min.time()), example_date)
+            sheet.write_datetime(row, 3, datetime.combine(
+                today - timedelta(days=issued) + timedelta(days=due), datetime.min.time()),
+                example_date)
+            sheet.write_number(row, 4, amount, example_format)
+            sheet.write_string(row, 5, currency.name, example_format)
+            sheet.write_string(row, 6, _(
+                "Example: the import skips rows whose invoice number starts with "
+                "%s. Replace them with your invoices.", EXAMPLE_PREFIX), example_format)
         workbook.close()
         return buffer.getvalue()
 
@@ -103,6 +133,11 @@ class FactoringScheduleImport(models.TransientModel):
                 missing=", ".join(labels[k] for k in missing)))
         return mapping
 
+    @classmethod
+    def _is_example(cls, cells):
+        """A row of the template's examples (skipped by the import)."""
+        return cls._text(cells.get("invoice_number")).upper().startswith(EXAMPLE_PREFIX)
+
     def _debtor_index(self, keys):
         """Map normalised VAT and reference values to partners, in two queries."""
         Partner = self.env["res.partner"]
@@ -136,6 +171,14 @@ class FactoringScheduleImport(models.TransientModel):
         if not data_rows:
             raise UserError(_("%s has a header but no invoice rows.",
                               self.filename or _("The file")))
+        invoice_rows = [(r, c) for r, c in data_rows if not self._is_example(c)]
+        if not invoice_rows:
+            raise UserError(_(
+                "%(file)s holds only the template's example rows (invoice numbers starting "
+                "with %(prefix)s), which the import skips: add the client's invoices.",
+                file=self.filename or _("The file"), prefix=EXAMPLE_PREFIX))
+        self.skipped_example_count = len(data_rows) - len(invoice_rows)
+        data_rows = invoice_rows
 
         keys = {_key(self._text(c["debtor"])) for _r, c in data_rows} - {""}
         debtors = self._debtor_index(keys)
@@ -174,6 +217,14 @@ class FactoringScheduleImport(models.TransientModel):
             except ValueError:
                 amount = None
                 problems.append(_("amount '%s' is not a number", self._text(cells["amount"])))
+            else:
+                if amount <= 0:
+                    problems.append(_("amount %s is not positive", self._text(cells["amount"])))
+                elif amount > MAX_INVOICE_AMOUNT:
+                    problems.append(_(
+                        "amount %(amount)s is not a plausible invoice amount (over %(max)s): "
+                        "check the cell", amount=self._text(cells["amount"]),
+                        max=f"{MAX_INVOICE_AMOUNT:,}"))
             currency = default_currency
             if "currency" in cells and self._text(cells["currency"]):
                 code = self._text(cells["currency"]).upper()
@@ -210,6 +261,10 @@ class FactoringScheduleImport(models.TransientModel):
         if self.replace_lines:
             schedule.line_ids.unlink()
         lines = self.env["factoring.schedule.line"].create(values)
-        schedule.message_post(body=_("%(count)s invoice(s) imported from %(file)s.",
-                                     count=len(lines), file=self.filename or _("a file")))
+        body = _("%(count)s invoice(s) imported from %(file)s.",
+                 count=len(lines), file=self.filename or _("a file"))
+        if self.skipped_example_count:
+            body += " " + _("%s example row(s) of the template skipped.",
+                            self.skipped_example_count)
+        schedule.message_post(body=body)
         return {"type": "ir.actions.act_window_close"}
