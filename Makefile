@@ -21,7 +21,7 @@ BENCH_DB ?= factoring_bench
 export ODOO_SRC FACTORING_PGPORT FACTORING_MODULES FACTORING_DB FACTORING_TEST_DB \
        FACTORING_TEST_PATHS BENCH_DB BENCH_ARGS PYTEST_ADDOPTS PYTHON
 
-.PHONY: run test setup bench pot stop status clean
+.PHONY: run test test-odoo test-odoo-core test-odoo-account lint setup bench pot stop status clean
 
 setup:
 	@scripts/setup.sh
@@ -31,6 +31,18 @@ run:
 
 test:
 	@scripts/test.sh
+
+test-odoo:
+	@scripts/test_odoo.sh
+
+test-odoo-core:
+	@scripts/test_odoo_core.sh core
+
+test-odoo-account:
+	@scripts/test_odoo_core.sh account
+
+lint:
+	@scripts/lint.sh
 
 bench:
 	@scripts/bench.sh

@@ -205,6 +205,44 @@ odoo_bin() {
     "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$LOCAL_CONF" "$@"
 }
 
+# First port >= $1 on which nothing listens on 127.0.0.1 (for odoo-bin
+# --test-enable, which starts the HTTP server: two runs at once, or another
+# clone's Odoo, must not fight over 8069).
+free_port() {
+    local port="$1"
+    while port_in_use "$port"; do port=$((port + 1)); done
+    printf '%s\n' "$port"
+}
+
+# HTTP port for test runs of this clone: derived from the PostgreSQL port so
+# that clones differ, then the first free one.
+test_http_port() { free_port $((20000 + ($(pg_port) % 1000) * 10 + ${1:-0})); }
+
+# One line naming the exact Odoo source: path, version, commit (when known)
+# and the git tree hash of its content (cached, see scripts/odoo_source_id.py).
+# Sets ODOO_SOURCE_ID.
+ODOO_SOURCE_ID=""
+odoo_source_id() {
+    [ -n "$ODOO_SOURCE_ID" ] && { printf '%s\n' "$ODOO_SOURCE_ID"; return 0; }
+    local cache=()
+    # cached next to the source (<ODOO_SRC>.source-id) when that folder is writable
+    if [ ! -w "$(dirname "$ODOO_SRC")" ]; then
+        mkdir -p "$DATA_DIR"
+        cache=("$DATA_DIR/odoo-source-id")
+    fi
+    ODOO_SOURCE_ID="$("$VENV/bin/python" "$PROJECT/scripts/odoo_source_id.py" "$ODOO_SRC" "${cache[@]}")" \
+        || die "could not identify the Odoo source tree $ODOO_SRC"
+    printf '%s\n' "$ODOO_SOURCE_ID"
+}
+
+log_odoo_source() {
+    odoo_source_id >/dev/null
+    log "Tests run against Odoo source $ODOO_SOURCE_ID"
+}
+
+# The tree hash alone (from ODOO_SOURCE_ID), e.g. for cache keys.
+odoo_tree_hash() { odoo_source_id >/dev/null; printf '%s\n' "${ODOO_SOURCE_ID##* tree }"; }
+
 # Create database $1 with our modules (extra odoo-bin args after it), failing
 # hard on a non-zero exit code or on ERROR/CRITICAL lines in the log. On
 # failure the half-created database is dropped so that the next run retries.
@@ -251,4 +289,52 @@ create_db() {
         return 1
     fi
     log "Database '$db' created in $(( $(now) - t0 )) s"
+}
+
+# ---------------------------------------------------------------- Odoo's test runner
+
+# Start of an Odoo log line: "2026-11-24 03:40:00,123 4242 "
+ODOO_LOG_HEAD='^[0-9-]+ [0-9:,]+ [0-9]+ '
+
+# What the console shows of an odoo-bin --test-enable run (the full log goes
+# to a file): warnings, errors, test failures, per-module test timings, totals.
+odoo_log_filter() {
+    grep --line-buffered -E "${ODOO_LOG_HEAD}(WARNING|ERROR|CRITICAL) |post-tests in|when loading database|Module [a-z0-9_]+ loaded in .*test" \
+        || true
+}
+
+# check_odoo_test_log LOG RC WHAT SECONDS: judge an odoo-bin --test-enable run
+# from its exit code and its log (odoo-bin's exit code alone is not enough:
+# it is 0 when no test ran, and errors logged outside a test do not change it).
+# Prints "<label>: N passed, N failed" and fails unless tests ran, none failed
+# or errored, odoo-bin exited 0 and the log has no ERROR/CRITICAL line.
+check_odoo_test_log() {
+    local logf="$1" rc="$2" what="$3" secs="$4" summary failed=0 errors=0 total=0 skipped errlines
+    summary="$(grep -E '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$logf" | tail -1 || true)"
+    if [[ "$summary" =~ ([0-9]+)\ failed,\ ([0-9]+)\ error\(s\)\ of\ ([0-9]+)\ tests ]]; then
+        failed="${BASH_REMATCH[1]}"; errors="${BASH_REMATCH[2]}"; total="${BASH_REMATCH[3]}"
+    fi
+    skipped="$(grep -cE "${ODOO_LOG_HEAD}INFO [^ ]+ [^ ]+: skipped " "$logf" || true)"
+    errlines="$(grep -cE "${ODOO_LOG_HEAD}(ERROR|CRITICAL) " "$logf" || true)"
+    echo
+    echo "---- $what: $total tests run in ${secs} s: $((failed + errors)) failed or errored, $skipped skipped (odoo-bin exit code $rc, $errlines ERROR/CRITICAL log lines; log: ${logf#"$PROJECT"/})"
+    if [ "$((failed + errors))" -gt 0 ]; then
+        echo "Failing tests:"
+        grep -E "${ODOO_LOG_HEAD}ERROR [^ ]+ [^ ]+: (FAIL|ERROR): " "$logf" \
+            | sed -E "s/${ODOO_LOG_HEAD}ERROR [^ ]+ ([^ ]+): /  \1: /" || true
+    fi
+    echo "odoo-bin: $((total - failed - errors)) passed, $((failed + errors)) failed"
+    if [ -z "$summary" ]; then
+        die "$what: odoo-bin did not report a test summary (crashed? exit code $rc): see $logf"
+    elif [ "$total" -eq 0 ]; then
+        die "$what: NO test ran (are the test modules imported in tests/__init__.py? do the tags match?)"
+    elif [ "$((failed + errors))" -gt 0 ]; then
+        die "$what: $failed failed, $errors errors"
+    elif [ "$rc" -ne 0 ]; then
+        die "$what: odoo-bin exited with code $rc"
+    elif [ "$errlines" -gt 0 ]; then
+        grep -E "${ODOO_LOG_HEAD}(ERROR|CRITICAL) " "$logf" >&2
+        die "$what: the log has $errlines ERROR/CRITICAL lines (above)"
+    fi
+    log "$what: all $total tests passed"
 }

@@ -34,6 +34,17 @@ download_odoo() {
             mv "$dest" "$dest.incomplete.$(date +%Y%m%d%H%M%S)"
         fi
         mv "$tmp/src" "$dest"
+        # The commit the tarball was made from (GitHub archives carry it in a
+        # pax header): scripts/odoo_source_id.py prints it with the tree hash.
+        rm -f "$dest.commit" "$dest.source-id"
+        local commit=""
+        if command -v git >/dev/null 2>&1; then
+            commit="$(gzip -dc "$tmp/odoo.tar.gz" 2>/dev/null | git get-tar-commit-id 2>/dev/null || true)"
+        fi
+        if [[ "$commit" =~ ^[0-9a-f]{40}$ ]]; then
+            printf '%s\n' "$commit" > "$dest.commit"
+            log "Odoo source commit $commit (from the tarball)"
+        fi
         rm -rf "$tmp"
         return 0
     fi

@@ -24,6 +24,7 @@ for t in "$PROJECT"/addons/*/tests; do
 done
 
 do_setup
+log_odoo_source
 create_db "$FACTORING_TEST_DB" --with-demo
 
 paths=()

@@ -39,8 +39,11 @@ Exit status: 0 when every step worked (even if over a target, unless
 ``--strict``), 1 when a step fails functionally, 2 on a set-up/usage error,
 3 with ``--strict`` when a step is over a target.
 """
+# A command-line tool: its report goes to stdout.
+# pylint: disable=print-used
 import argparse
 import base64
+import contextlib
 import gc
 import io
 import json
@@ -407,7 +410,7 @@ def check_funded(prepared):
            "fund: schedule %s has no posted entry (%s)"
            % (schedule.name, move.state if move else "none"))
     company = prepared.company
-    items = move.line_ids.filtered(lambda l: l.factoring_schedule_line_id)
+    items = move.line_ids.filtered(lambda rec: rec.factoring_schedule_line_id)
     _check(len(items) == n,
            "fund: entry %s has %d receivable items, expected %d" % (move.name, len(items), n))
     _check(items.account_id == company.factoring_receivable_account_id,
@@ -415,9 +418,9 @@ def check_funded(prepared):
            % (move.name, items.account_id.mapped("code"),
               company.factoring_receivable_account_id.code))
     mismatched = items.filtered(
-        lambda l: l.partner_id != l.factoring_schedule_line_id.debtor_id
-        or l.currency_id.compare_amounts(
-            l.amount_currency, l.factoring_schedule_line_id.amount) != 0)
+        lambda rec: rec.partner_id != rec.factoring_schedule_line_id.debtor_id
+        or rec.currency_id.compare_amounts(
+            rec.amount_currency, rec.factoring_schedule_line_id.amount) != 0)
     _check(not mismatched,
            "fund: entry %s: %d item(s) differ from their invoice, e.g. %s"
            % (move.name, len(mismatched), mismatched[:1].name))
@@ -440,20 +443,16 @@ def machine_facts(env):
     except AttributeError:  # pragma: no cover - not Linux
         cpus = os.cpu_count()
     cpu_model = platform.processor() or ""
-    try:
+    with contextlib.suppress(OSError):  # no /proc: keep platform.processor()
         with open("/proc/cpuinfo") as cpuinfo:
             for line in cpuinfo:
                 if line.startswith("model name"):
                     cpu_model = line.split(":", 1)[1].strip()
                     break
-    except OSError:  # pragma: no cover
-        pass
     memory = ""
-    try:
+    with contextlib.suppress(ImportError):  # psutil is optional
         import psutil  # noqa: PLC0415
         memory = "%.1f GB" % (psutil.virtual_memory().total / 1024 ** 3)
-    except ImportError:  # pragma: no cover
-        pass
     env.cr.execute("SHOW server_version")
     pg_version = env.cr.fetchone()[0]
     import odoo.release  # noqa: PLC0415

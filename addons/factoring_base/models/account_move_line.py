@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -209,7 +209,7 @@ class AccountMoveLine(models.Model):
                  "factoring_schedule_line_id", "amount_residual", "reconciled")
     @api.depends_context("uid")
     def _compute_factoring_item_fields(self):
-        saved = self.filtered(lambda l: isinstance(l.id, int))
+        saved = self.filtered(lambda rec: isinstance(rec.id, int))
         # Reading the accessor's tables directly: a role that may see the item
         # may see its invoice number and dates.
         data = saved.sudo()._factoring_item_data() if saved else {}
@@ -268,10 +268,10 @@ class AccountMoveLine(models.Model):
         the user who set it.
         """
         if not (reason or "").strip():
-            raise UserError(_("A hold needs a reason."))
-        not_receivable = self.filtered(lambda l: l.account_type != "asset_receivable")
+            raise UserError(self.env._("A hold needs a reason."))
+        not_receivable = self.filtered(lambda rec: rec.account_type != "asset_receivable")
         if not_receivable:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Only receivable items can be put on hold, not %(items)s.",
                 items=", ".join(not_receivable[:5].mapped("display_name"))))
         res_model, res_id = self._factoring_hold_origin(origin)
@@ -310,7 +310,7 @@ class AccountMoveLine(models.Model):
     def _factoring_check_hold_rights(self):
         if self.env.su or any(self.env.user.has_group(g) for g in HOLD_GROUPS):
             return
-        raise AccessError(_(
+        raise AccessError(self.env._(
             "Only credit analysts, credit managers, collections supervisors and factoring "
             "managers may put receivable items on hold or lift their holds."))
 
@@ -318,9 +318,9 @@ class AccountMoveLine(models.Model):
         """Manual hold from the open items screen."""
         self._factoring_check_hold_rights()
         self.check_access("read")
-        closed = self.filtered(lambda l: l.reconciled or l.parent_state != "posted")
+        closed = self.filtered(lambda rec: rec.reconciled or rec.parent_state != "posted")
         if closed:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Only open items can be put on hold; %(items)s is paid or not posted.",
                 items=", ".join(closed[:5].mapped("display_name"))))
         self._factoring_set_hold(reason, "manual")
@@ -337,7 +337,7 @@ class AccountMoveLine(models.Model):
     def _reconcile_post_hook(self, data):
         res = super()._reconcile_post_hook(data)
         if not self.env.context.get("factoring_no_fee"):
-            items = self.filtered(lambda l: l.factoring_schedule_line_id and l.reconciled)
+            items = self.filtered(lambda rec: rec.factoring_schedule_line_id and rec.reconciled)
             if items:
                 items._factoring_post_discount_fees()
         return res
@@ -347,9 +347,9 @@ class AccountMoveLine(models.Model):
         client's current account is debited, fee income credited. One entry per
         client and currency; days are counted from funding to the last payment."""
         lines = self.factoring_schedule_line_id.filtered(
-            lambda l: not l.paid_date and l.schedule_id.state == "funded")
+            lambda rec: not rec.paid_date and rec.schedule_id.state == "funded")
         by_key = defaultdict(list)
-        for item in self.filtered(lambda l: l.factoring_schedule_line_id in lines):
+        for item in self.filtered(lambda rec: rec.factoring_schedule_line_id in lines):
             schedule_line = item.factoring_schedule_line_id
             counterparts = item.matched_credit_ids.credit_move_id
             paid_date = max(counterparts.mapped("date"), default=fields.Date.today())
@@ -385,7 +385,7 @@ class AccountMoveLine(models.Model):
             if currency.is_zero(fee):
                 continue
             line_vals.append({
-                "name": _("Discount fee %(invoice)s (%(days)s days)",
+                "name": self.env._("Discount fee %(invoice)s (%(days)s days)",
                           invoice=schedule_line.invoice_number, days=days),
                 "account_id": company.factoring_client_account_id.id,
                 "partner_id": client.id,
@@ -394,7 +394,7 @@ class AccountMoveLine(models.Model):
                 "balance": balance(fee),
             })
         line_vals.append({
-            "name": _("Discount fees - %s", client.display_name),
+            "name": self.env._("Discount fees - %s", client.display_name),
             "account_id": company.factoring_fee_account_id.id,
             "partner_id": client.id,
             "currency_id": currency.id,
@@ -405,7 +405,7 @@ class AccountMoveLine(models.Model):
             "move_type": "entry",
             "journal_id": company.factoring_journal_id.id,
             "date": date,
-            "ref": _("Factoring discount fees - %s", client.display_name),
+            "ref": self.env._("Factoring discount fees - %s", client.display_name),
             "line_ids": [fields.Command.create(v) for v in line_vals],
         })
         move.action_post()

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class CrmLead(models.Model):
@@ -26,7 +26,7 @@ class CrmLead(models.Model):
 
         The client manager wins the deal but does not own agreements (credit risk
         does), so the draft is created as superuser and left for credit to fill in."""
-        for lead in self.filtered(lambda l: l.type == "opportunity" and not l.factoring_agreement_id):
+        for lead in self.filtered(lambda rec: rec.type == "opportunity" and not rec.factoring_agreement_id):
             lead._handle_partner_assignment(create_missing=True)
             client = lead.partner_id.commercial_partner_id
             client_vals = {"is_factoring_client": True}
@@ -50,7 +50,7 @@ class CrmLead(models.Model):
                 "lead_id": lead.id,
             })
             lead.sudo().factoring_agreement_id = agreement
-            lead.message_post(body=_(
+            lead.message_post(body=self.env._(
                 "Won: %(client)s is a factoring client with agreement %(agreement)s.",
                 client=client.display_name, agreement=agreement.name))
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -127,14 +127,14 @@ class FactoringAgreement(models.Model):
             for field_name in ("advance_rate", "discount_fee_rate", "max_concentration"):
                 value = agreement[field_name]
                 if float_compare(value, 0.0, 2) < 0 or float_compare(value, 100.0, 2) > 0:
-                    raise ValidationError(_(
+                    raise ValidationError(self.env._(
                         "Agreement %(agreement)s: %(field)s must be between 0 and 100, "
                         "not %(value)s.",
                         agreement=agreement.display_name,
                         field=agreement._fields[field_name].string, value=value,
                     ))
             if agreement.currency_id.compare_amounts(agreement.invoice_fee, 0.0) < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Agreement %(agreement)s: the fee per invoice cannot be negative.",
                     agreement=agreement.display_name))
 
@@ -142,7 +142,7 @@ class FactoringAgreement(models.Model):
     def _check_dates(self):
         for agreement in self:
             if agreement.date_end and agreement.date_end <= agreement.date_start:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Agreement %(agreement)s: the end date (%(end)s) must be after the start "
                     "date (%(start)s).",
                     agreement=agreement.display_name, end=agreement.date_end,
@@ -166,7 +166,7 @@ class FactoringAgreement(models.Model):
                 for f in ("client_id", "currency_id", "company_id")
             )
             if key in keys:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(client)s: only one agreement per currency can be active, and several "
                     "in %(currency)s are being activated together.",
                     client=self.env["res.partner"].browse(key[0]).display_name,
@@ -178,7 +178,7 @@ class FactoringAgreement(models.Model):
                 ("id", "not in", self.ids),
             ], limit=1)
             if clash:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(client)s already has an active agreement in %(currency)s (%(other)s). "
                     "Suspend or terminate it before activating another one.",
                     client=clash.client_id.display_name, currency=clash.currency_id.name,
@@ -193,7 +193,7 @@ class FactoringAgreement(models.Model):
     def _check_client_flag(self):
         for agreement in self:
             if not agreement.client_id.is_factoring_client:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(partner)s is not marked as a factoring client.",
                     partner=agreement.client_id.display_name))
 
@@ -214,7 +214,7 @@ class FactoringAgreement(models.Model):
     def _set_state(self, allowed_from, new_state):
         for agreement in self:
             if agreement.state not in allowed_from:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Agreement %(agreement)s is %(state)s and cannot be set to %(new)s.",
                     agreement=agreement.display_name,
                     state=dict(self._fields["state"].selection)[agreement.state],

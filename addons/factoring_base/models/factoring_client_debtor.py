@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 CREDIT_GROUP = "factoring_base.group_factoring_credit_analyst"
@@ -70,7 +70,7 @@ class FactoringClientDebtor(models.Model):
     @api.model
     def _check_credit_rights(self):
         if not self.env.su and not self.env.user.has_group(CREDIT_GROUP):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only credit analysts and credit managers may approve or block debtors "
                 "for a client."))
 
@@ -82,7 +82,7 @@ class FactoringClientDebtor(models.Model):
             key = (vals.get("client_id"), vals.get("debtor_id"),
                    vals.get("company_id") or self.env.company.id)
             if key in seen:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(debtor)s is given twice for client %(client)s.",
                     debtor=self.env["res.partner"].browse(key[1]).display_name,
                     client=self.env["res.partner"].browse(key[0]).display_name))
@@ -91,13 +91,13 @@ class FactoringClientDebtor(models.Model):
                 ("client_id", "=", key[0]), ("debtor_id", "=", key[1]),
                 ("company_id", "=", key[2]), ("id", "not in", self.ids)], limit=1)
             if clash:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Client %(client)s already has a record for debtor %(debtor)s in "
                     "%(company)s (%(state)s%(archived)s): change that one instead.",
                     client=clash.client_id.display_name, debtor=clash.debtor_id.display_name,
                     company=clash.company_id.name,
                     state=dict(STATES)[clash.state],
-                    archived="" if clash.active else _(", archived")))
+                    archived="" if clash.active else self.env._(", archived")))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -107,18 +107,18 @@ class FactoringClientDebtor(models.Model):
             if STATE_FIELDS & set(vals) and not self._state_change_allowed():
                 if vals.get("state", "approved") != "approved" or {
                         "state_date", "state_user_id"} & set(vals):
-                    raise AccessError(_(
+                    raise AccessError(self.env._(
                         "Debtor %s: a client x debtor record is created approved; block it "
                         "with its Block button.",
                         self.env["res.partner"].browse(vals.get("debtor_id")).display_name))
             if vals.get("state") == "blocked" and not (vals.get("reason") or "").strip():
-                raise ValidationError(_("Give the reason for blocking the debtor."))
+                raise ValidationError(self.env._("Give the reason for blocking the debtor."))
         self._check_unique_pairs(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         if STATE_FIELDS & set(vals) and not self._state_change_allowed():
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "%(record)s: the approval state changes only with the Approve and Block "
                 "buttons.", record=", ".join(self.mapped("display_name"))))
         if {"client_id", "debtor_id", "company_id"} & set(vals):
@@ -148,7 +148,7 @@ class FactoringClientDebtor(models.Model):
             self.write({"reason": reason})
         missing = self.filtered(lambda r: not (r.reason or "").strip())
         if missing:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%s: write the reason for blocking before pressing Block.",
                 ", ".join(missing.mapped("display_name"))))
         self._set_state("blocked")
@@ -188,7 +188,7 @@ class FactoringClientDebtor(models.Model):
                    and by_key[p].active]
         if blocked:
             rec = blocked[0]
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Debtor %(debtor)s is blocked for client %(client)s since %(date)s by "
                 "%(user)s (%(reason)s). Approve it on its client x debtor record first.",
                 debtor=rec.debtor_id.display_name, client=rec.client_id.display_name,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -19,7 +19,7 @@ class FactoringDemo(models.AbstractModel):
         journal = self.env["account.journal"].search([
             ("type", "=", "bank"), ("company_id", "=", company.id)], order="id", limit=1)
         if not journal:
-            raise UserError(_("Factoring demo: company %s has no bank journal.",
+            raise UserError(self.env._("Factoring demo: company %s has no bank journal.",
                               company.display_name))
         return journal
 
@@ -50,7 +50,7 @@ class FactoringDemo(models.AbstractModel):
         if company.currency_id == eur:
             return
         if self.env["factoring.schedule"].search_count([("company_id", "=", company.id)], limit=1):
-            raise UserError(_("Factoring demo: %s already has schedules, its currency cannot "
+            raise UserError(self.env._("Factoring demo: %s already has schedules, its currency cannot "
                               "change.", company.name))
         eur.active = True
         Move = self.env["account.move"].with_context(force_delete=True)
@@ -80,13 +80,13 @@ class FactoringDemo(models.AbstractModel):
         for schedule in schedules:
             schedule.action_verify()
             if schedule.state != "verified":
-                raise UserError(_("Factoring demo: schedule %(schedule)s failed verification:\n%(note)s",
+                raise UserError(self.env._("Factoring demo: schedule %(schedule)s failed verification:\n%(note)s",
                                   schedule=schedule.name, note=schedule.verification_note))
         schedules.action_fund()
         for schedule in schedules:
             company = schedule.company_id
             advance = schedule.move_id.line_ids.filtered(
-                lambda l: l.account_id == company.factoring_advance_account_id)
+                lambda rec: rec.account_id == company.factoring_advance_account_id)
             self._demo_pay(advance, schedule.date)
 
     @api.model
@@ -97,7 +97,7 @@ class FactoringDemo(models.AbstractModel):
         line = self.env["factoring.schedule.line"].browse(schedule_line_id)
         item = line.move_line_id
         if not item or item.reconciled:
-            raise UserError(_("Factoring demo: invoice %s has no open receivable item.",
+            raise UserError(self.env._("Factoring demo: invoice %s has no open receivable item.",
                               line.display_name))
         self._demo_pay(item, fields.Date.to_date(payment_date), amount)
 
@@ -117,7 +117,7 @@ class FactoringDemo(models.AbstractModel):
         lead = self.env["crm.lead"].browse(lead_id)
         agreement = lead.factoring_agreement_id
         if not agreement:
-            raise UserError(_("Factoring demo: won opportunity %s created no agreement.",
+            raise UserError(self.env._("Factoring demo: won opportunity %s created no agreement.",
                               lead.name))
         agreement.write({
             "advance_rate": 85.0,

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
@@ -113,7 +113,7 @@ class FactoringSchedule(models.Model):
         if "line_ids" in vals or "agreement_id" in vals or "client_id" in vals:
             locked = self.filtered(lambda s: s.state in ("funded", "cancelled"))
             if locked:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Schedule %(schedule)s is %(state)s: its invoices can no longer change.",
                     schedule=locked[0].name, state=locked[0].state))
         return super().write(vals)
@@ -122,7 +122,7 @@ class FactoringSchedule(models.Model):
     def _unlink_only_draft(self):
         for schedule in self:
             if schedule.state not in ("draft", "cancelled") or schedule.move_id:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Schedule %(schedule)s has been verified or funded; cancel it instead of "
                     "deleting it.", schedule=schedule.name))
 
@@ -166,20 +166,20 @@ class FactoringSchedule(models.Model):
         agreement = self.agreement_id
         general = []
         if agreement.state != "active":
-            general.append(_(
+            general.append(self.env._(
                 "agreement %(agreement)s is not active (it is %(state)s)",
                 agreement=agreement.name,
                 state=dict(agreement._fields["state"].selection)[agreement.state]))
         if agreement.client_id != self.client_id:
-            general.append(_(
+            general.append(self.env._(
                 "agreement %(agreement)s belongs to %(other)s, not to %(client)s",
                 agreement=agreement.name, other=agreement.client_id.display_name,
                 client=self.client_id.display_name))
         if agreement.date_end and self.date > agreement.date_end:
-            general.append(_("agreement %(agreement)s ended on %(date)s",
+            general.append(self.env._("agreement %(agreement)s ended on %(date)s",
                              agreement=agreement.name, date=agreement.date_end))
         if not self.line_ids:
-            general.append(_("the schedule has no invoices"))
+            general.append(self.env._("the schedule has no invoices"))
         return general, {}
 
     def _verify_line_values(self, funding=False):
@@ -205,18 +205,18 @@ class FactoringSchedule(models.Model):
         for (line_id, no_debtor, not_debtor, due_before, non_positive,
              currency_mismatch, no_number) in rows:
             if no_debtor:
-                errors[line_id].append(_("unknown debtor"))
+                errors[line_id].append(self.env._("unknown debtor"))
             if not_debtor:
-                errors[line_id].append(_("the partner is not a debtor"))
+                errors[line_id].append(self.env._("the partner is not a debtor"))
             if due_before:
-                errors[line_id].append(_("due date before invoice date"))
+                errors[line_id].append(self.env._("due date before invoice date"))
             if non_positive:
-                errors[line_id].append(_("amount must be positive"))
+                errors[line_id].append(self.env._("amount must be positive"))
             if currency_mismatch:
-                errors[line_id].append(_(
+                errors[line_id].append(self.env._(
                     "currency differs from the agreement's (%s)", agreement.currency_id.name))
             if no_number:
-                errors[line_id].append(_("missing invoice number"))
+                errors[line_id].append(self.env._("missing invoice number"))
         return [], errors
 
     def _verify_approved_debtors(self, funding=False):
@@ -239,12 +239,12 @@ class FactoringSchedule(models.Model):
             """,
             client=agreement.client_id.id, company=agreement.company_id.id, schedule=self.id,
         ))
-        not_approved = _("debtor not approved on agreement %s", agreement.name)
+        not_approved = self.env._("debtor not approved on agreement %s", agreement.name)
         errors = {}
         for line_id, state, state_date, user_name, reason in rows:
             if state == "blocked":
                 since = format_date(self.env, fields.Datetime.context_timestamp(self, state_date))
-                errors[line_id] = [_(
+                errors[line_id] = [self.env._(
                     "debtor blocked for %(client)s by %(user)s since %(date)s (%(reason)s)",
                     client=agreement.client_id.display_name, user=user_name or "-",
                     date=since, reason=reason or "-")]
@@ -273,7 +273,7 @@ class FactoringSchedule(models.Model):
             """, self.id))
         for (line_ids,) in within:
             for line_id in line_ids:
-                errors[line_id].append(_("duplicate invoice number within this schedule"))
+                errors[line_id].append(self.env._("duplicate invoice number within this schedule"))
         others = dict(self.env.execute_query(SQL(
             """
             SELECT id, name
@@ -309,23 +309,23 @@ class FactoringSchedule(models.Model):
             ))
             for debtor_id, number, schedule_id in assigned:
                 for line_id in keys.get((debtor_id, number), ()):
-                    message = _("invoice already assigned in schedule %s", others[schedule_id])
+                    message = self.env._("invoice already assigned in schedule %s", others[schedule_id])
                     if message not in errors[line_id]:
                         errors[line_id].append(message)
         return [], errors
 
     def _format_verification_errors(self, general, errors):
         lines = self.env["factoring.schedule.line"].browse(list(errors)).sorted(
-            lambda l: (l.sequence, l.id))
-        parts = [_("Schedule %s: ", self.name) + reason for reason in general]
+            lambda rec: (rec.sequence, rec.id))
+        parts = [self.env._("Schedule %s: ", self.name) + reason for reason in general]
         for line in lines[:MAX_LISTED_ERRORS]:
-            parts.append(_(
+            parts.append(self.env._(
                 "Line %(seq)s (invoice %(number)s, %(debtor)s): %(reasons)s",
                 seq=line.sequence, number=line.invoice_number or "-",
-                debtor=line.debtor_id.display_name or _("no debtor"),
+                debtor=line.debtor_id.display_name or self.env._("no debtor"),
                 reasons="; ".join(errors[line.id])))
         if len(lines) > MAX_LISTED_ERRORS:
-            parts.append(_("... and %s more lines with errors.", len(lines) - MAX_LISTED_ERRORS))
+            parts.append(self.env._("... and %s more lines with errors.", len(lines) - MAX_LISTED_ERRORS))
         return "\n".join(parts)
 
     def _write_line_messages(self, errors):
@@ -356,13 +356,13 @@ class FactoringSchedule(models.Model):
         Failing lines keep their reasons in *check_message*; the schedule stays draft."""
         for schedule in self:
             if schedule.state != "draft":
-                raise UserError(_("Schedule %s is not a draft.", schedule.name))
+                raise UserError(self.env._("Schedule %s is not a draft.", schedule.name))
             general, errors = schedule._get_verification_errors()
             schedule._write_line_messages(errors)
             if general or errors:
                 note = schedule._format_verification_errors(general, errors)
                 schedule.verification_note = note
-                schedule.message_post(body=_(
+                schedule.message_post(body=self.env._(
                     "Verification failed: %(count)s line(s) with errors.",
                     count=len(errors)) + ("\n" + "\n".join(general) if general else ""))
                 if len(self) == 1:
@@ -370,7 +370,7 @@ class FactoringSchedule(models.Model):
                         "type": "ir.actions.client",
                         "tag": "display_notification",
                         "params": {
-                            "title": _("Schedule %s was not verified", schedule.name),
+                            "title": self.env._("Schedule %s was not verified", schedule.name),
                             "message": note,
                             "type": "danger",
                             "sticky": True,
@@ -385,9 +385,9 @@ class FactoringSchedule(models.Model):
         for schedule in self:
             if schedule.state not in ("verified", "cancelled") or schedule.move_id and \
                     schedule.state != "cancelled":
-                raise UserError(_("Schedule %s cannot be reset to draft.", schedule.name))
+                raise UserError(self.env._("Schedule %s cannot be reset to draft.", schedule.name))
             if schedule.state == "cancelled" and schedule.move_id:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Schedule %s was funded and reversed; create a new schedule instead.",
                     schedule.name))
         self.write({"state": "draft"})
@@ -397,14 +397,14 @@ class FactoringSchedule(models.Model):
     # ------------------------------------------------------------------
     def _check_funding_rights(self):
         if not self.env.su and not self.env.user.has_group(FUNDING_GROUP):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only operations may fund or cancel funded assignment schedules."))
 
     def action_fund(self):
         self._check_funding_rights()
         for schedule in self:
             if schedule.state != "verified":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Schedule %s must be verified before it is funded.", schedule.name))
             # Serialise fundings of one client: a concurrent funding of the same
             # invoices waits here and then fails the duplicate check.
@@ -428,7 +428,7 @@ class FactoringSchedule(models.Model):
                 "move_id": move.id,
                 "funded_date": schedule.date,
             })
-            schedule.message_post(body=_(
+            schedule.message_post(body=self.env._(
                 "Funded: entry %(move)s, advance %(advance)s %(currency)s.",
                 move=move.name, advance=schedule.advance_amount,
                 currency=schedule.currency_id.name))
@@ -460,7 +460,7 @@ class FactoringSchedule(models.Model):
         client = self.client_id.commercial_partner_id
         line_vals = []
         total_balance = total_currency = 0.0
-        for line in self.line_ids.sorted(lambda l: (l.sequence, l.id)):
+        for line in self.line_ids.sorted(lambda rec: (rec.sequence, rec.id)):
             vals = amounts(line.amount)
             total_balance += vals["balance"]
             total_currency += vals["amount_currency"]
@@ -474,7 +474,7 @@ class FactoringSchedule(models.Model):
                 **vals,
             })
         line_vals.append({
-            "name": _("Purchase price of schedule %s", self.name),
+            "name": self.env._("Purchase price of schedule %s", self.name),
             "account_id": company.factoring_client_account_id.id,
             "partner_id": client.id,
             "currency_id": currency.id,
@@ -484,7 +484,7 @@ class FactoringSchedule(models.Model):
         advance = amounts(self.advance_amount)
         fees = amounts(self.invoice_fee_total) if self.invoice_fee_total else None
         line_vals.append({
-            "name": _("Advance on schedule %s", self.name),
+            "name": self.env._("Advance on schedule %s", self.name),
             "account_id": company.factoring_client_account_id.id,
             "partner_id": client.id,
             "currency_id": currency.id,
@@ -492,7 +492,7 @@ class FactoringSchedule(models.Model):
             "balance": advance["balance"] + (fees["balance"] if fees else 0),
         })
         line_vals.append({
-            "name": _("Advance owed to %(client)s for schedule %(schedule)s",
+            "name": self.env._("Advance owed to %(client)s for schedule %(schedule)s",
                       client=client.display_name, schedule=self.name),
             "account_id": company.factoring_advance_account_id.id,
             "partner_id": client.id,
@@ -503,7 +503,7 @@ class FactoringSchedule(models.Model):
         })
         if fees:
             line_vals.append({
-                "name": _("Invoice fees, schedule %s", self.name),
+                "name": self.env._("Invoice fees, schedule %s", self.name),
                 "account_id": company.factoring_fee_account_id.id,
                 "partner_id": client.id,
                 "currency_id": currency.id,
@@ -520,7 +520,7 @@ class FactoringSchedule(models.Model):
             "move_type": "entry",
             "journal_id": company.factoring_journal_id.id,
             "date": self.date,
-            "ref": _("Assignment schedule %(schedule)s - %(client)s",
+            "ref": self.env._("Assignment schedule %(schedule)s - %(client)s",
                      schedule=self.name, client=client.display_name),
             "line_ids": [fields.Command.create(vals) for vals in line_vals],
         }
@@ -539,24 +539,24 @@ class FactoringSchedule(models.Model):
         self.ensure_one()
         move = self.move_id
         items = move.line_ids.filtered("factoring_schedule_line_id")
-        paid = items.filtered(lambda l: l.matched_debit_ids or l.matched_credit_ids)
+        paid = items.filtered(lambda rec: rec.matched_debit_ids or rec.matched_credit_ids)
         if paid:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Schedule %(schedule)s cannot be cancelled: invoice(s) %(invoices)s have "
                 "already been paid in part or in full.",
                 schedule=self.name, invoices=", ".join(paid[:10].mapped("name"))))
         advance_line = move.line_ids.filtered(
-            lambda l: l.account_id == self.company_id.factoring_advance_account_id)
+            lambda rec: rec.account_id == self.company_id.factoring_advance_account_id)
         if advance_line.matched_debit_ids or advance_line.matched_credit_ids:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Schedule %s cannot be cancelled: the advance has already been paid to the "
                 "client.", self.name))
         reversal = move.sudo().with_context(factoring_no_fee=True)._reverse_moves(
             [{"date": fields.Date.context_today(self),
-              "ref": _("Cancellation of schedule %s", self.name)}],
+              "ref": self.env._("Cancellation of schedule %s", self.name)}],
             cancel=True)
         self.reversal_move_id = reversal
-        self.message_post(body=_("Funding entry %(move)s reversed by %(reversal)s.",
+        self.message_post(body=self.env._("Funding entry %(move)s reversed by %(reversal)s.",
                                  move=move.name, reversal=reversal.name))
 
     def action_view_move(self):
@@ -572,7 +572,7 @@ class FactoringSchedule(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Import Invoices"),
+            "name": self.env._("Import Invoices"),
             "res_model": "factoring.schedule.import",
             "view_mode": "form",
             "target": "new",

@@ -60,7 +60,7 @@ class FactoringScheduleLine(models.Model):
     def _compute_item(self):
         for line in self:
             item = line.move_line_ids.filtered(
-                lambda l: l.move_id == line.schedule_id.move_id)[:1]
+                lambda rec: rec.move_id == line.schedule_id.move_id)[:1]
             line.move_line_id = item
             if line.schedule_id.state == "cancelled":
                 line.payment_state = "cancelled"
@@ -77,7 +77,7 @@ class FactoringScheduleLine(models.Model):
     def _compute_amount_residual(self):
         for line in self:
             item = line.move_line_ids.filtered(
-                lambda l: l.move_id == line.schedule_id.move_id)[:1]
+                lambda rec: rec.move_id == line.schedule_id.move_id)[:1]
             line.amount_residual = item.amount_residual_currency if item else line.amount
 
     @api.onchange("debtor_id", "invoice_number", "invoice_date", "due_date", "amount",

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -12,7 +12,6 @@ class FactoringSector(models.Model):
     code = fields.Char(required=True, tracking=True)
     name = fields.Char(required=True, translate=True, tracking=True)
     risk_score = fields.Integer(
-        string="Risk Score",
         tracking=True,
         help="0 (no risk) to 100 (highest risk). Written by credit risk only.",
     )
@@ -29,7 +28,7 @@ class FactoringSector(models.Model):
     def _check_risk_score(self):
         for sector in self:
             if not 0 <= sector.risk_score <= 100:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "Sector %(sector)s: the risk score must be between 0 and 100, not %(score)s.",
                     sector=sector.display_name, score=sector.risk_score,
                 ))
@@ -46,7 +45,7 @@ class FactoringSector(models.Model):
     def write(self, vals):
         if vals.get("code"):
             if len(self) > 1:
-                raise ValidationError(_("Sectors cannot share the code %s.", vals["code"]))
+                raise ValidationError(self.env._("Sectors cannot share the code %s.", vals["code"]))
             self._check_code_free([vals["code"]])
         return super().write(vals)
 
@@ -54,11 +53,11 @@ class FactoringSector(models.Model):
         """Name the clashing sector before the UNIQUE constraint would fail."""
         codes = [c for c in codes if c]
         if len(codes) != len(set(codes)):
-            raise ValidationError(_("Two new sectors have the same code."))
+            raise ValidationError(self.env._("Two new sectors have the same code."))
         clash = self.sudo().with_context(active_test=False).search(
             [("code", "in", codes), ("id", "not in", self.ids)], limit=1)
         if clash:
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "The sector code %(code)s is already used by %(sector)s.",
                 code=clash.code, sector=clash.name))
 

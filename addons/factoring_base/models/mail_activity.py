@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -24,7 +24,7 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         meetings = self._factoring_meeting_activities()
         if meetings and not html2plaintext(feedback or "").strip():
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Write what was discussed before marking the meeting \"%(summary)s\" on "
                 "%(record)s as done: meeting notes are the client's history.",
                 summary=meetings[0].summary or meetings[0].activity_type_id.name,

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 # (field, code, name, account_type) of the accounts a factoring company needs.
@@ -51,7 +51,6 @@ class ResCompany(models.Model):
     def _factoring_setup_accounting(self):
         """Create the factoring journal and accounts where they are missing.
         Idempotent: configured values are kept."""
-        Account = self.env["account.account"].sudo()
         for company in self:
             vals = {}
             if not company.factoring_journal_id:
@@ -63,7 +62,7 @@ class ResCompany(models.Model):
                     taken = Journal.search_count(
                         [("code", "=", "FACT"), ("company_id", "=", company.id)])
                     journal = Journal.create({
-                        "name": _("Factoring"),
+                        "name": self.env._("Factoring"),
                         "code": "FCTR" if taken else "FACT",
                         "type": "general",
                         "company_id": company.id,
@@ -108,7 +107,7 @@ class ResCompany(models.Model):
             if not self[name]
         ]
         if missing:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Company %(company)s has no factoring accounting configured (%(missing)s). "
                 "Set it in Factoring > Configuration > Settings.",
                 company=self.display_name, missing=", ".join(missing),

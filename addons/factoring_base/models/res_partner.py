@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.tools import format_amount
@@ -248,7 +248,7 @@ class ResPartner(models.Model):
         currency = self.env.company.currency_id
         for partner in self:
             partner.factoring_top_debtors = "\n".join(
-                _("%(debtor)s: %(share)s %% (%(amount)s)",
+                self.env._("%(debtor)s: %(share)s %% (%(amount)s)",
                   debtor=debtor.sudo().display_name, share=f"{share:.1f}",
                   amount=format_amount(self.env, amount, currency))
                 for debtor, amount, share in shares.get(partner.id, [])
@@ -329,10 +329,10 @@ class ResPartner(models.Model):
             return
         if not self.env.user.has_group("factoring_base.group_factoring_credit_analyst"):
             names = ", ".join(self._fields[f].string for f in sorted(touched))
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only credit analysts and credit managers may change %(fields)s "
                 "(partner: %(partner)s).",
-                fields=names, partner=", ".join(self.mapped("display_name")) or _("new"),
+                fields=names, partner=", ".join(self.mapped("display_name")) or self.env._("new"),
             ))
 
     def action_view_factoring_agreements(self):

@@ -53,7 +53,7 @@ class TestClientScreen(FactoringCommon):
             ],
         })
         move.action_post()
-        (item | move.line_ids.filtered(lambda l: l.account_id == item.account_id)).reconcile()
+        (item | move.line_ids.filtered(lambda rec: rec.account_id == item.account_id)).reconcile()
 
     def test_open_and_overdue_figures(self):
         client = self.client

@@ -142,7 +142,7 @@ class TestDemoData(TransactionCase):
             self.assertAlmostEqual(sum(move.line_ids.mapped("debit")),
                                    sum(move.line_ids.mapped("credit")), places=2,
                                    msg=f"{move.name} is balanced")
-            items = move.line_ids.filtered(lambda l: l.account_id == receivable)
+            items = move.line_ids.filtered(lambda rec: rec.account_id == receivable)
             self.assertEqual(len(items), schedule.line_count, schedule.name)
             self.assertAlmostEqual(sum(items.mapped("balance")), schedule.amount_total, places=2)
             for line in schedule.line_ids:
@@ -150,7 +150,7 @@ class TestDemoData(TransactionCase):
                 self.assertEqual(item.partner_id, line.debtor_id, line.invoice_number)
                 self.assertEqual(item.date_maturity, line.due_date, line.invoice_number)
                 self.assertEqual(item.factoring_client_id, schedule.client_id)
-            advance = move.line_ids.filtered(lambda l: l.account_id == advance_account)
+            advance = move.line_ids.filtered(lambda rec: rec.account_id == advance_account)
             self.assertAlmostEqual(-sum(advance.mapped("balance")), schedule.advance_amount,
                                    places=2)
             self.assertTrue(advance.reconciled, f"the advance of {schedule.name} was paid")
@@ -159,7 +159,7 @@ class TestDemoData(TransactionCase):
         self.assertTrue(all(20 <= age <= 130 for age in ages), ages)
 
     def test_paid_items_carry_their_fee(self):
-        paid = self.lines.filtered(lambda l: l.payment_state == "paid")
+        paid = self.lines.filtered(lambda rec: rec.payment_state == "paid")
         self.assertGreaterEqual(len(paid), 5, "several invoices are paid in full")
         fee_account = self.company.factoring_fee_account_id
         for line in paid:
@@ -170,15 +170,15 @@ class TestDemoData(TransactionCase):
             self.assertAlmostEqual(line.fee_amount, expected, places=2, msg=line.invoice_number)
             self.assertTrue(line.fee_move_id, f"{line.invoice_number} has a fee entry")
             self.assertEqual(line.fee_move_id.state, "posted")
-            fee_lines = line.fee_move_id.line_ids.filtered(lambda l: l.account_id == fee_account)
+            fee_lines = line.fee_move_id.line_ids.filtered(lambda rec: rec.account_id == fee_account)
             self.assertAlmostEqual(-sum(fee_lines.mapped("balance")),
                                    sum(self.lines.filtered(
-                                       lambda l: l.fee_move_id == line.fee_move_id
+                                       lambda rec: rec.fee_move_id == line.fee_move_id
                                    ).mapped("fee_amount")), places=2)
             self.assertEqual(line.amount_residual, 0.0)
 
     def test_partly_paid_and_open_items(self):
-        partial = self.lines.filtered(lambda l: l.payment_state == "partial")
+        partial = self.lines.filtered(lambda rec: rec.payment_state == "partial")
         self.assertGreaterEqual(len(partial), 1, "an invoice is partly paid")
         for line in partial:
             item = line.move_line_id
@@ -186,9 +186,9 @@ class TestDemoData(TransactionCase):
             self.assertTrue(0 < paid < line.amount, line.invoice_number)
             self.assertAlmostEqual(line.amount_residual, line.amount - paid, places=2)
             self.assertFalse(line.fee_move_id, "no fee before the invoice is fully paid")
-        open_lines = self.lines.filtered(lambda l: l.payment_state in ("open", "partial"))
-        overdue = open_lines.filtered(lambda l: l.due_date < self.today)
-        not_due = open_lines.filtered(lambda l: l.due_date >= self.today)
+        open_lines = self.lines.filtered(lambda rec: rec.payment_state in ("open", "partial"))
+        overdue = open_lines.filtered(lambda rec: rec.due_date < self.today)
+        not_due = open_lines.filtered(lambda rec: rec.due_date >= self.today)
         self.assertTrue(overdue, "some open items are overdue")
         self.assertTrue(not_due, "some open items are not yet due")
 

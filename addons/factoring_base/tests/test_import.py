@@ -83,7 +83,7 @@ class TestScheduleImport(FactoringCommon):
             (3, self.debtor_b, "F-1002", date(2026, 9, 15), date(2026, 11, 14), 1234.56),
             (4, self.debtor_a, "1003", date(2026, 9, 20), date(2026, 11, 19), 700.0),
         ]
-        for line, (seq, debtor, number, invoice_date, due_date, amount) in zip(lines, expected):
+        for line, (seq, debtor, number, invoice_date, due_date, amount) in zip(lines, expected, strict=True):
             with self.subTest(row=seq):
                 self.assertEqual(line.sequence, seq, "sequence is the row number in the file")
                 self.assertEqual(line.debtor_id, debtor)

@@ -80,7 +80,7 @@ class TestItemHold(FactoringCommon):
 
     def test_only_receivable_items_with_a_reason(self):
         other = self.schedule.move_id.line_ids.filtered(
-            lambda l: l.account_type != "asset_receivable")[:1]
+            lambda rec: rec.account_type != "asset_receivable")[:1]
         with self.assertRaisesRegex(UserError, "receivable"):
             other._factoring_set_hold("x", "manual")
         with self.assertRaisesRegex(UserError, "reason"):
@@ -144,7 +144,7 @@ class TestItemHold(FactoringCommon):
         })
         payment_move.action_post()
         (self.item1 | payment_move.line_ids.filtered(
-            lambda l: l.account_id == self.item1.account_id)).with_context(
+            lambda rec: rec.account_id == self.item1.account_id)).with_context(
                 factoring_no_fee=True).reconcile()
         self.assertTrue(self.item1.reconciled)
         with self.assertRaisesRegex(UserError, "open items"):
@@ -170,7 +170,7 @@ class TestItemHold(FactoringCommon):
                                                  "price_unit": 300.0, "tax_ids": []})],
         })
         invoice.action_post()
-        own_item = invoice.line_ids.filtered(lambda l: l.account_type == "asset_receivable")
+        own_item = invoice.line_ids.filtered(lambda rec: rec.account_type == "asset_receivable")
         data = (self.items | own_item)._factoring_item_data()
         self.assertEqual(data[self.item1.id], {
             "number": "H-1", "invoice_date": date(2026, 9, 1),

@@ -38,7 +38,7 @@ class TestPartner(FactoringCommon):
     # Rating: written by credit risk only, tracked
     # ------------------------------------------------------------------
     def test_credit_roles_write_rating(self):
-        for role, rating in zip(CREDIT_ROLES, ("bbb", "bb", "a")):
+        for role, rating in zip(CREDIT_ROLES, ("bbb", "bb", "a"), strict=True):
             with self.subTest(role):
                 self.debtor_a.with_user(self.users[role]).factoring_rating = rating
                 self.assertEqual(self.debtor_a.factoring_rating, rating)
@@ -148,7 +148,7 @@ class TestPartner(FactoringCommon):
             self.assertEqual(self.sector.risk_score, score)
 
     def test_only_credit_roles_write_sectors(self):
-        for role, score in zip(CREDIT_ROLES, (40, 45, 50)):
+        for role, score in zip(CREDIT_ROLES, (40, 45, 50), strict=True):
             with self.subTest(role):
                 self.sector.with_user(self.users[role]).risk_score = score
                 self.assertEqual(self.sector.risk_score, score)
@@ -234,7 +234,7 @@ class TestPartner(FactoringCommon):
         for partner in partners:
             with self.subTest(partner.name):
                 lines = schedule.line_ids.filtered(
-                    lambda l: partner in (l.debtor_id, schedule.client_id))
+                    lambda rec: partner in (rec.debtor_id, schedule.client_id))
                 self.assertEqual(partner.factoring_open_item_count, len(lines))
                 self.assertAlmostEqual(partner.factoring_open_amount,
                                        sum(lines.mapped("amount")), places=2)
@@ -245,7 +245,7 @@ class TestPartner(FactoringCommon):
         items = self.env["account.move.line"].search(
             self.debtor_a.action_view_factoring_open_items()["domain"])
         self.assertEqual(items, schedule.move_id.line_ids.filtered(
-            lambda l: l.partner_id == self.debtor_a and l.factoring_schedule_line_id))
+            lambda rec: rec.partner_id == self.debtor_a and rec.factoring_schedule_line_id))
         collector = self.users["collector"]
         self.assertEqual(
             self.client.with_user(collector).factoring_open_item_count, 3,
@@ -268,7 +268,7 @@ class TestPartner(FactoringCommon):
                 ],
             })
             payment.action_post()
-            (item | payment.line_ids.filtered(lambda l: l.account_id == receivable)).reconcile()
+            (item | payment.line_ids.filtered(lambda rec: rec.account_id == receivable)).reconcile()
 
         first, second = schedule.line_ids.sorted("sequence")
         pay(first.move_line_id, 400.0)

@@ -40,7 +40,7 @@ class TestScheduleFunding(FactoringCommon):
         return wizard._create_payments()
 
     def _lines_on(self, move, account):
-        return move.line_ids.filtered(lambda l: l.account_id == account)
+        return move.line_ids.filtered(lambda rec: rec.account_id == account)
 
     def test_funding_entry(self):
         schedule = self._funded([
@@ -56,7 +56,7 @@ class TestScheduleFunding(FactoringCommon):
 
         items = self._lines_on(move, self.receivable).sorted("balance")
         self.assertEqual(len(items), 2, "one receivable item per invoice")
-        for item, line in zip(items, schedule.line_ids.sorted("amount")):
+        for item, line in zip(items, schedule.line_ids.sorted("amount"), strict=True):
             self.assertEqual(item.partner_id, line.debtor_id, "the debtor owes the item")
             self.assertEqual(item.date_maturity, line.due_date)
             self.assertEqual(item.name, line.invoice_number)

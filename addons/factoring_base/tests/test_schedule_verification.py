@@ -136,7 +136,7 @@ class TestVerificationChecks(FactoringCommon):
 
         def verify_big(schedule, funding=False):
             calls.append(funding)
-            big = schedule.line_ids.filtered(lambda l: l.amount > 5000)
+            big = schedule.line_ids.filtered(lambda rec: rec.amount > 5000)
             general = ["too big overall"] if big else []
             return general, {line.id: ["over 5,000"] for line in big}
 
@@ -145,7 +145,7 @@ class TestVerificationChecks(FactoringCommon):
                 patch.object(Schedule, "_verify_big", verify_big, create=True):
             schedule.action_verify()
             self.assertEqual(schedule.state, "draft")
-            big_line = schedule.line_ids.filtered(lambda l: l.invoice_number == "BIG-1")
+            big_line = schedule.line_ids.filtered(lambda rec: rec.invoice_number == "BIG-1")
             self.assertEqual(big_line.check_message, "over 5,000")
             self.assertIn("too big overall", schedule.verification_note)
             big_line.amount = 100.0

@@ -192,6 +192,6 @@ class TestFactoringTours(HttpCase):
         move = schedule.move_id
         self.assertEqual(move.state, "posted")
         items = move.line_ids.filtered(
-            lambda l: l.account_id == schedule.company_id.factoring_receivable_account_id)
+            lambda rec: rec.account_id == schedule.company_id.factoring_receivable_account_id)
         self.assertEqual(sorted(items.mapped("name")), ["TOUR-0001", "TOUR-0002", "TOUR-0003"])
         self.assertAlmostEqual(sum(items.mapped("balance")), total, places=2)

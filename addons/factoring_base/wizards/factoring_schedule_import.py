@@ -3,7 +3,7 @@ import io
 import re
 from datetime import datetime, timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # Column keys and the headers (normalised: lower case, letters and digits only)
@@ -74,7 +74,7 @@ class FactoringScheduleImport(models.TransientModel):
 
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("Schedule"))
+        sheet = workbook.add_worksheet(self.env._("Schedule"))
         bold = workbook.add_format({"bold": True})
         example_format = workbook.add_format({"italic": True, "font_color": "#808080"})
         example_date = workbook.add_format(
@@ -93,7 +93,7 @@ class FactoringScheduleImport(models.TransientModel):
                 example_date)
             sheet.write_number(row, 4, amount, example_format)
             sheet.write_string(row, 5, currency.name, example_format)
-            sheet.write_string(row, 6, _(
+            sheet.write_string(row, 6, self.env._(
                 "Example: the import skips rows whose invoice number starts with "
                 "%s. Replace them with your invoices.", EXAMPLE_PREFIX), example_format)
         workbook.close()
@@ -123,13 +123,13 @@ class FactoringScheduleImport(models.TransientModel):
         missing = [k for k in REQUIRED if k not in mapping]
         if missing:
             labels = {
-                "debtor": _("Debtor VAT or Reference"), "invoice_number": _("Invoice Number"),
-                "invoice_date": _("Invoice Date"), "due_date": _("Due Date"),
-                "amount": _("Amount"),
+                "debtor": self.env._("Debtor VAT or Reference"), "invoice_number": self.env._("Invoice Number"),
+                "invoice_date": self.env._("Invoice Date"), "due_date": self.env._("Due Date"),
+                "amount": self.env._("Amount"),
             }
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(file)s: the first row must name the columns; missing: %(missing)s.",
-                file=self.filename or _("The file"),
+                file=self.filename or self.env._("The file"),
                 missing=", ".join(labels[k] for k in missing)))
         return mapping
 
@@ -154,12 +154,12 @@ class FactoringScheduleImport(models.TransientModel):
                     index[value] |= partner
         return index
 
-    def _parse(self, rows):
+    def _parse(self, rows):  # noqa: C901 - one pass per row, a reason per bad field
         """Validate every row; return (line values, errors by row number)."""
         header_at = next((i for i, row in enumerate(rows)
                           if any(self._text(c) for c in row)), None)
         if header_at is None:
-            raise UserError(_("%s is empty.", self.filename or _("The file")))
+            raise UserError(self.env._("%s is empty.", self.filename or self.env._("The file")))
         mapping = self._map_header(rows[header_at])
         schedule = self.schedule_id
         data_rows = []
@@ -169,14 +169,14 @@ class FactoringScheduleImport(models.TransientModel):
             cells = {k: (row[i] if i < len(row) else None) for k, i in mapping.items()}
             data_rows.append((offset, cells))
         if not data_rows:
-            raise UserError(_("%s has a header but no invoice rows.",
-                              self.filename or _("The file")))
+            raise UserError(self.env._("%s has a header but no invoice rows.",
+                              self.filename or self.env._("The file")))
         invoice_rows = [(r, c) for r, c in data_rows if not self._is_example(c)]
         if not invoice_rows:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(file)s holds only the template's example rows (invoice numbers starting "
                 "with %(prefix)s), which the import skips: add the client's invoices.",
-                file=self.filename or _("The file"), prefix=EXAMPLE_PREFIX))
+                file=self.filename or self.env._("The file"), prefix=EXAMPLE_PREFIX))
         self.skipped_example_count = len(data_rows) - len(invoice_rows)
         data_rows = invoice_rows
 
@@ -193,35 +193,35 @@ class FactoringScheduleImport(models.TransientModel):
             debtor_text = self._text(cells["debtor"])
             debtor = debtors.get(_key(debtor_text))
             if not debtor_text:
-                problems.append(_("debtor VAT or reference is empty"))
+                problems.append(self.env._("debtor VAT or reference is empty"))
             elif not debtor:
-                problems.append(_("unknown debtor '%s' (no partner has this VAT or "
+                problems.append(self.env._("unknown debtor '%s' (no partner has this VAT or "
                                   "reference)", debtor_text))
             elif len(debtor) > 1:
-                problems.append(_("debtor '%(key)s' matches several partners (%(names)s)",
+                problems.append(self.env._("debtor '%(key)s' matches several partners (%(names)s)",
                                   key=debtor_text,
                                   names=", ".join(debtor.mapped("name"))))
             number = self._text(cells["invoice_number"])
             if not number:
-                problems.append(_("invoice number is empty"))
+                problems.append(self.env._("invoice number is empty"))
             parsed = {}
-            for key, label in (("invoice_date", _("invoice date")),
-                               ("due_date", _("due date"))):
+            for key, label in (("invoice_date", self.env._("invoice date")),
+                               ("due_date", self.env._("due date"))):
                 try:
                     parsed[key] = self._parse_date(cells[key])
                 except ValueError:
-                    problems.append(_("%(label)s '%(value)s' is not a date",
+                    problems.append(self.env._("%(label)s '%(value)s' is not a date",
                                       label=label, value=self._text(cells[key])))
             try:
                 amount = self._parse_amount(cells["amount"])
             except ValueError:
                 amount = None
-                problems.append(_("amount '%s' is not a number", self._text(cells["amount"])))
+                problems.append(self.env._("amount '%s' is not a number", self._text(cells["amount"])))
             else:
                 if amount <= 0:
-                    problems.append(_("amount %s is not positive", self._text(cells["amount"])))
+                    problems.append(self.env._("amount %s is not positive", self._text(cells["amount"])))
                 elif amount > MAX_INVOICE_AMOUNT:
-                    problems.append(_(
+                    problems.append(self.env._(
                         "amount %(amount)s is not a plausible invoice amount (over %(max)s): "
                         "check the cell", amount=self._text(cells["amount"]),
                         max=f"{MAX_INVOICE_AMOUNT:,}"))
@@ -230,7 +230,7 @@ class FactoringScheduleImport(models.TransientModel):
                 code = self._text(cells["currency"]).upper()
                 currency = currencies.get(code)
                 if not currency:
-                    problems.append(_("unknown currency '%s'", code))
+                    problems.append(self.env._("unknown currency '%s'", code))
             if problems:
                 errors[row_number] = problems
                 continue
@@ -250,10 +250,10 @@ class FactoringScheduleImport(models.TransientModel):
         self.ensure_one()
         schedule = self.schedule_id
         if schedule.state != "draft":
-            raise UserError(_("Schedule %s is not a draft: lines cannot be imported.",
+            raise UserError(self.env._("Schedule %s is not a draft: lines cannot be imported.",
                               schedule.name))
         if not self.file:
-            raise UserError(_("Choose the Excel file to import."))
+            raise UserError(self.env._("Choose the Excel file to import."))
         content = base64.b64decode(self.file)
         values, errors = self._parse(self._read_rows(content))
         if errors:
@@ -261,10 +261,10 @@ class FactoringScheduleImport(models.TransientModel):
         if self.replace_lines:
             schedule.line_ids.unlink()
         lines = self.env["factoring.schedule.line"].create(values)
-        body = _("%(count)s invoice(s) imported from %(file)s.",
-                 count=len(lines), file=self.filename or _("a file"))
+        body = self.env._("%(count)s invoice(s) imported from %(file)s.",
+                 count=len(lines), file=self.filename or self.env._("a file"))
         if self.skipped_example_count:
-            body += " " + _("%s example row(s) of the template skipped.",
+            body += " " + self.env._("%s example row(s) of the template skipped.",
                             self.skipped_example_count)
         schedule.message_post(body=body)
         return {"type": "ir.actions.act_window_close"}
