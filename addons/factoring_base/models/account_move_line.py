@@ -64,7 +64,7 @@ class AccountMoveLine(models.Model):
     @api.model
     def _factoring_check_cash_rights(self):
         if not self.env.su and not self.env.user.has_group(CASH_GROUP):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "Only accounting (Invoicing: Billing or Accountant) may register and apply "
                 "debtors' payments."))
 
@@ -74,24 +74,24 @@ class AccountMoveLine(models.Model):
         posts one native payment and reconciles it with the items."""
         self._factoring_check_cash_rights()
         if not self:
-            raise UserError(_("Select the open items the debtor pays."))
+            raise UserError(self.env._("Select the open items the debtor pays."))
         self.check_access("read")
         not_open = self.filtered(lambda l: (
             l.parent_state != "posted" or l.reconciled
             or l.account_id.account_type != "asset_receivable"))
         if not_open:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Only open receivable items can be paid; %(items)s are not.",
                 items=", ".join(not_open[:10].mapped("display_name"))))
         debtors = self.partner_id.commercial_partner_id
         if len(debtors) != 1 or not all(self.mapped("partner_id")):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "A payment comes from one debtor: the selected items belong to "
                 "%(debtors)s. Select the items of one debtor.",
-                debtors=", ".join(debtors.mapped("display_name")) or _("no partner")))
+                debtors=", ".join(debtors.mapped("display_name")) or self.env._("no partner")))
         credits = self.filtered(lambda l: l.amount_residual < 0)
         if credits:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(items)s are open credits of the debtor, not amounts it owes: apply them "
                 "with a debtor remittance (Factoring > Debtor Remittances).",
                 items=", ".join(credits[:10].mapped("display_name"))))
@@ -114,21 +114,21 @@ class AccountMoveLine(models.Model):
         self.check_access("read")
         debtors = self.partner_id.commercial_partner_id
         if len(debtors) != 1 or not all(self.mapped("partner_id")):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "An open credit is applied to the items of its own debtor: the selected "
                 "items belong to %(debtors)s.",
-                debtors=", ".join(debtors.mapped("display_name")) or _("no partner")))
+                debtors=", ".join(debtors.mapped("display_name")) or self.env._("no partner")))
         open_lines = self.filtered(lambda l: (
             l.parent_state == "posted" and not l.reconciled
             and l.account_id.account_type == "asset_receivable"))
         credits = open_lines.filtered(lambda l: l.amount_residual < 0)
         items = open_lines.filtered(lambda l: l.amount_residual > 0)
         if len(credits) != 1 or open_lines != self:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Select one open credit of the debtor (a payment waiting on its receivable "
                 "account) and the open items to apply it to."))
         if not credits._factoring_is_money():
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%s is not a payment of the debtor: only money received (a payment or a bank "
                 "statement line) is applied to its items.", credits.display_name))
         remaining = -credits.amount_residual_currency
