@@ -7,6 +7,8 @@ from . import factoring_client_debtor
 from . import factoring_agreement
 from . import factoring_schedule
 from . import factoring_schedule_line
+from . import factoring_remittance
+from . import factoring_remittance_line
 from . import factoring_item_hold
 from . import account_move
 from . import account_move_line

@@ -5,13 +5,18 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .factoring_guard import guarded
+
 # Who sets and lifts manual holds on receivable items (the manager implies both).
 HOLD_GROUPS = (
     "factoring_base.group_factoring_credit_analyst",
     "factoring_base.group_factoring_collections_supervisor",
 )
 
-from .factoring_guard import guarded
+# Who may apply a debtor's money to receivable items: Odoo's own invoicing group
+# (billing), which accountants and accounting managers imply. Factoring roles
+# (operations included) do not, unless the company gives them this group too.
+CASH_GROUP = "account.group_account_invoice"
 
 
 class AccountMoveLine(models.Model):
@@ -57,6 +62,106 @@ class AccountMoveLine(models.Model):
             ("reconciled", "=", False),
             ("account_id.account_type", "=", "asset_receivable"),
         ])
+
+    @api.model
+    def _factoring_check_cash_rights(self):
+        if not self.env.su and not self.env.user.has_group(CASH_GROUP):
+            raise AccessError(self.env._(
+                "Only accounting (Invoicing: Billing or Accountant) may register and apply "
+                "debtors' payments."))
+
+    def action_factoring_register_payment(self):
+        """Open Odoo's payment wizard on open receivable items of one debtor (the
+        Register Payment button of Factoring > Open Receivable Items). The wizard
+        posts one native payment and reconciles it with the items."""
+        self._factoring_check_cash_rights()
+        if not self:
+            raise UserError(self.env._("Select the open items the debtor pays."))
+        self.check_access("read")
+        not_open = self.filtered(lambda l: (
+            l.parent_state != "posted" or l.reconciled
+            or l.account_id.account_type != "asset_receivable"))
+        if not_open:
+            raise UserError(self.env._(
+                "Only open receivable items can be paid; %(items)s are not.",
+                items=", ".join(not_open[:10].mapped("display_name"))))
+        debtors = self.partner_id.commercial_partner_id
+        if len(debtors) != 1 or not all(self.mapped("partner_id")):
+            raise UserError(self.env._(
+                "A payment comes from one debtor: the selected items belong to "
+                "%(debtors)s. Select the items of one debtor.",
+                debtors=", ".join(debtors.mapped("display_name")) or self.env._("no partner")))
+        credits = self.filtered(lambda l: l.amount_residual < 0)
+        if credits:
+            raise UserError(self.env._(
+                "%(items)s are open credits of the debtor, not amounts it owes: apply them "
+                "with a debtor remittance (Factoring > Debtor Remittances).",
+                items=", ".join(credits[:10].mapped("display_name"))))
+        return self.action_register_payment()
+
+    def _factoring_is_money(self):
+        """Whether this line comes from money received: a payment, a bank statement
+        line or a cash-application entry (not a credit note or a write-off)."""
+        self.ensure_one()
+        move = self.move_id
+        return bool(move.origin_payment_id or move.statement_line_id
+                    or move.factoring_cash_application)
+
+    def action_factoring_apply_credit(self):
+        """Apply an open credit of a debtor (a payment entered the usual way, which
+        waits on the ordinary receivable account, or what a remittance left
+        unapplied) to the debtor's items selected with it: opens a draft debtor
+        remittance with the credit and the items, to check and post."""
+        self._factoring_check_cash_rights()
+        self.check_access("read")
+        debtors = self.partner_id.commercial_partner_id
+        if len(debtors) != 1 or not all(self.mapped("partner_id")):
+            raise UserError(self.env._(
+                "An open credit is applied to the items of its own debtor: the selected "
+                "items belong to %(debtors)s.",
+                debtors=", ".join(debtors.mapped("display_name")) or self.env._("no partner")))
+        open_lines = self.filtered(lambda l: (
+            l.parent_state == "posted" and not l.reconciled
+            and l.account_id.account_type == "asset_receivable"))
+        credits = open_lines.filtered(lambda l: l.amount_residual < 0)
+        items = open_lines.filtered(lambda l: l.amount_residual > 0)
+        if len(credits) != 1 or open_lines != self:
+            raise UserError(self.env._(
+                "Select one open credit of the debtor (a payment waiting on its receivable "
+                "account) and the open items to apply it to."))
+        if not credits._factoring_is_money():
+            raise UserError(self.env._(
+                "%s is not a payment of the debtor: only money received (a payment or a bank "
+                "statement line) is applied to its items.", credits.display_name))
+        remaining = -credits.amount_residual_currency
+        lines = []
+        for item in items.sorted(lambda l: (l.date_maturity or l.date, l.id)):
+            amount = min(item.amount_residual_currency, remaining)
+            if item.currency_id != credits.currency_id or not item.currency_id.compare_amounts(
+                    amount, 0) > 0:
+                continue
+            remaining -= amount
+            lines.append(fields.Command.create({
+                "invoice_ref": item.factoring_schedule_line_id.sudo().invoice_number
+                or item.move_id.name,
+                "move_line_id": item.id,
+                "amount": amount,
+            }))
+        remittance = self.env["factoring.remittance"].create({
+            "company_id": credits.company_id.id,
+            "debtor_id": debtors.id,
+            "credit_line_id": credits.id,
+            # the day the money came in: fees count the days up to the payment
+            "date": credits.date,
+            "memo": credits.move_id.ref or credits.move_id.name,
+            "line_ids": lines,
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "factoring.remittance",
+            "res_id": remittance.id,
+            "view_mode": "form",
+        }
 
     # ------------------------------------------------------------------
     # Item data (factored and own invoices alike)

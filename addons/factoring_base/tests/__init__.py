@@ -1,4 +1,5 @@
 from . import test_agreement
+from . import test_cash_application
 from . import test_client_debtor
 from . import test_client_debtor_concurrency
 from . import test_client_screen

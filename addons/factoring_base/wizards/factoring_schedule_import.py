@@ -1,21 +1,10 @@
 import base64
 import io
-import math
 import re
-import zipfile
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-
-try:
-    import xlrd
-except ImportError:  # pragma: no cover - a manifest dependency
-    xlrd = None
-try:
-    import openpyxl
-except ImportError:  # pragma: no cover - a manifest dependency
-    openpyxl = None
 
 # Column keys and the headers (normalised: lower case, letters and digits only)
 # that name them in a client's file.
@@ -39,8 +28,6 @@ EXAMPLE_PREFIX = "EXAMPLE"
 # An amount above this is a typing or a format error (a date or an account
 # number read as an amount), not an invoice.
 MAX_INVOICE_AMOUNT = 1_000_000_000
-MAX_LISTED_ROWS = 50
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
 
 
 def _normalise(header):
@@ -54,11 +41,10 @@ def _key(value):
 
 class FactoringScheduleImport(models.TransientModel):
     _name = "factoring.schedule.import"
+    _inherit = ["factoring.spreadsheet.import"]
     _description = "Import Assignment Schedule Lines"
 
     schedule_id = fields.Many2one("factoring.schedule", required=True, ondelete="cascade")
-    file = fields.Binary(string="Excel File", attachment=False)
-    filename = fields.Char()
     replace_lines = fields.Boolean(
         string="Replace Existing Lines",
         help="Delete the schedule's current lines before importing.")
@@ -130,54 +116,8 @@ class FactoringScheduleImport(models.TransientModel):
         }
 
     # ------------------------------------------------------------------
-    # Reading
+    # Reading (the spreadsheet itself: factoring.spreadsheet.import)
     # ------------------------------------------------------------------
-    def _read_rows(self, content):
-        """Return the sheet as a list of rows (lists of cell values) with dates as
-        date objects; raise a clear error when the file is not a spreadsheet."""
-        name = self.filename or self.env._("the file")
-        not_a_sheet = UserError(self.env._(
-            "%s is not a readable Excel spreadsheet: upload an .xlsx or .xls file "
-            "(you can start from the template).", name))
-        if content[:4] == b"PK\x03\x04":
-            try:
-                with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                    if "xl/workbook.xml" not in archive.namelist():
-                        raise not_a_sheet
-                workbook = openpyxl.load_workbook(
-                    io.BytesIO(content), read_only=True, data_only=True)
-            except UserError:
-                raise
-            except Exception as exc:
-                raise not_a_sheet from exc
-            sheet = workbook.worksheets[0]
-            rows = [
-                [c.date() if isinstance(c, datetime) else c for c in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
-            workbook.close()
-            return rows
-        if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            try:
-                book = xlrd.open_workbook(file_contents=content)
-            except Exception as exc:
-                raise not_a_sheet from exc
-            sheet = book.sheet_by_index(0)
-            rows = []
-            for r in range(sheet.nrows):
-                row = []
-                for c in range(sheet.ncols):
-                    cell = sheet.cell(r, c)
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        row.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date())
-                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                        row.append(None)
-                    else:
-                        row.append(cell.value)
-                rows.append(row)
-            return rows
-        raise not_a_sheet
-
     def _map_header(self, header_row):
         mapping = {}
         for index, header in enumerate(header_row):
@@ -199,52 +139,10 @@ class FactoringScheduleImport(models.TransientModel):
                 missing=", ".join(labels[k] for k in missing)))
         return mapping
 
-    @staticmethod
-    def _parse_date(value):
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str) and value.strip():
-            for fmt in DATE_FORMATS:
-                try:
-                    return datetime.strptime(value.strip(), fmt).date()
-                except ValueError:
-                    continue
-        raise ValueError
-
-    @staticmethod
-    def _parse_amount(value):
-        if isinstance(value, bool):
-            raise ValueError
-        if isinstance(value, (int, float)):
-            return float(value)
-        text = str(value or "").strip().replace(" ", "").replace("\u00a0", "")
-        if not text:
-            raise ValueError
-        if "," in text and "." in text:
-            # the last separator is the decimal one: 1.234,56 or 1,234.56
-            if text.rfind(",") > text.rfind("."):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-        amount = float(text)
-        if not math.isfinite(amount):  # float() also reads "nan" and "inf"
-            raise ValueError
-        return amount
-
     @classmethod
     def _is_example(cls, cells):
         """A row of the template's examples (skipped by the import)."""
         return cls._text(cells.get("invoice_number")).upper().startswith(EXAMPLE_PREFIX)
-
-    @staticmethod
-    def _text(value):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip() if value is not None else ""
 
     def _debtor_index(self, keys):
         """Map normalised VAT and reference values to partners, in two queries."""
@@ -367,15 +265,7 @@ class FactoringScheduleImport(models.TransientModel):
         content = base64.b64decode(self.file)
         values, errors = self._parse(self._read_rows(content))
         if errors:
-            rows = sorted(errors)
-            listed = [self.env._("Row %(row)s: %(reasons)s", row=r, reasons="; ".join(errors[r]))
-                      for r in rows[:MAX_LISTED_ROWS]]
-            if len(rows) > MAX_LISTED_ROWS:
-                listed.append(self.env._("... and %s more rows with errors.", len(rows) - MAX_LISTED_ROWS))
-            raise UserError(self.env._(
-                "%(file)s was not imported: %(count)s row(s) have errors. Nothing was "
-                "imported; correct the file and import it again.\n%(rows)s",
-                file=self.filename or self.env._("The file"), count=len(rows), rows="\n".join(listed)))
+            self._raise_row_errors(errors)
         if self.replace_lines:
             schedule.line_ids.unlink()
         lines = self.env["factoring.schedule.line"].create(values)
