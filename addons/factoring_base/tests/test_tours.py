@@ -196,7 +196,7 @@ class TestFactoringTours(HttpCase):
         move = schedule.move_id
         self.assertEqual(move.state, "posted")
         items = move.line_ids.filtered(
-            lambda l: l.account_id == schedule.company_id.factoring_receivable_account_id)
+            lambda rec: rec.account_id == schedule.company_id.factoring_receivable_account_id)
         self.assertEqual(sorted(items.mapped("name")), TOUR_NUMBERS)
         self.assertAlmostEqual(sum(items.mapped("balance")), total, places=2)
 
@@ -235,7 +235,7 @@ class TestFactoringTours(HttpCase):
             self.assertAlmostEqual(line.fee_amount, schedule.agreement_id._compute_fee(
                 line.amount, days), places=2)
             self.assertTrue(line.fee_move_id.line_ids.filtered(
-                lambda l: l.account_id == fee_account))
+                lambda rec: rec.account_id == fee_account))
         for line in still_open:
             self.assertEqual(line.payment_state, "open", line.invoice_number)
             self.assertFalse(line.fee_move_id)
