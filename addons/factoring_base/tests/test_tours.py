@@ -17,13 +17,14 @@ from pathlib import Path
 import openpyxl
 
 import odoo
-from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
 
 # the executables Odoo looks for (odoo.tests.common._find_executable), in its order
 BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 SCREENSHOT_SIGNAL = "factoring-screenshot:"
 TOUR_FILE = "factoring_tour_schedule.xlsx"
+TOUR_NUMBERS = ["TOUR-0001", "TOUR-0002", "TOUR-0003", "TOUR-0004"]
 
 
 class _ScreenshotOnSignal(logging.Handler):
@@ -144,13 +145,14 @@ class TestFactoringTours(HttpCase):
 
     # ------------------------------------------------------------------ data
     def make_schedule_file(self):
-        """The client's Excel file: three invoices on debtors approved on its
-        agreement, uploaded by the tour from an attachment of the client manager."""
+        """The client's Excel file: four invoices on debtors approved on its
+        agreement (two on Berger), uploaded by the tour from an attachment of the client manager."""
         today = fields.Date.context_today(self.env["res.partner"])
         rows = [
-            ("factoring_base.debtor_berger", "TOUR-0001", 10000.00),
-            ("factoring_base.debtor_van_dijk", "TOUR-0002", 9000.00),
-            ("factoring_base.debtor_comptoir_roubaix", "TOUR-0003", 8000.00),
+            ("factoring_base.debtor_berger", "TOUR-0001", 6000.00),
+            ("factoring_base.debtor_berger", "TOUR-0002", 5000.00),
+            ("factoring_base.debtor_van_dijk", "TOUR-0003", 9000.00),
+            ("factoring_base.debtor_comptoir_roubaix", "TOUR-0004", 8000.00),
         ]
         workbook = openpyxl.Workbook()
         sheet = workbook.active
@@ -168,9 +170,11 @@ class TestFactoringTours(HttpCase):
         return sum(amount for _x, _n, amount in rows)
 
     # ------------------------------------------------------------------ tours
-    def test_import_verify_and_fund(self):
+    def test_import_verify_fund_and_collect(self):
         """Client manager: new schedule, Excel import, verification. Operations:
-        funding from the schedules to fund."""
+        funding from the schedules to fund. Accounting: a remittance of the
+        debtor Berger pays two of the invoices; they are paid and their fees
+        posted."""
         total = self.make_schedule_file()
         Schedule = self.env["factoring.schedule"]
         before = Schedule.search([("client_id", "=", self.client.id)])
@@ -182,7 +186,7 @@ class TestFactoringTours(HttpCase):
         self.assertEqual(schedule.state, "verified")
         self.assertEqual(schedule.create_uid.login, "client.manager")
         self.assertEqual(sorted(schedule.line_ids.mapped("invoice_number")),
-                         ["TOUR-0001", "TOUR-0002", "TOUR-0003"])
+                         TOUR_NUMBERS)
         self.assertAlmostEqual(schedule.amount_total, total, places=2)
 
         self.run_tour("factoring_fund_tour", "operations",
@@ -193,5 +197,45 @@ class TestFactoringTours(HttpCase):
         self.assertEqual(move.state, "posted")
         items = move.line_ids.filtered(
             lambda rec: rec.account_id == schedule.company_id.factoring_receivable_account_id)
-        self.assertEqual(sorted(items.mapped("name")), ["TOUR-0001", "TOUR-0002", "TOUR-0003"])
+        self.assertEqual(sorted(items.mapped("name")), TOUR_NUMBERS)
         self.assertAlmostEqual(sum(items.mapped("balance")), total, places=2)
+
+        # the debtor pays a month after the funding: the discount fee runs for 30 days
+        # (paid on the funding day, it would be zero and no fee entry is posted)
+        funded_date = schedule.funded_date - timedelta(days=30)
+        self.env.cr.execute("UPDATE factoring_schedule SET funded_date = %s WHERE id = %s",
+                            (funded_date, schedule.id))
+        self.env.invalidate_all()
+
+        accountant = new_test_user(
+            self.env, login="tour.accountant", name="Aylin Accountant",
+            groups="account.group_account_user,factoring_base.group_factoring_user",
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        self.run_tour("factoring_remittance_tour", accountant.login,
+                      ["remittance_checked", "remittance_posted"])
+        self.env.invalidate_all()  # the browser's requests changed the records
+        remittance = self.env["factoring.remittance"].search(
+            [("create_uid", "=", accountant.id)])
+        self.assertEqual(len(remittance), 1)
+        self.assertEqual(remittance.state, "posted")
+        self.assertAlmostEqual(remittance.amount, 11000.0, places=2)
+        self.assertTrue(remittance.payment_id, "one native payment")
+        lines = schedule.line_ids.sorted("invoice_number")
+        paid, still_open = lines[:2], lines[2:]
+        self.assertEqual(paid.mapped("invoice_number"), ["TOUR-0001", "TOUR-0002"])
+        fee_account = schedule.company_id.factoring_fee_account_id
+        for line in paid:
+            self.assertEqual(line.payment_state, "paid", line.invoice_number)
+            self.assertTrue(line.move_line_id.reconciled, line.invoice_number)
+            self.assertEqual(line.move_line_id.amount_residual, 0.0)
+            self.assertTrue(line.fee_move_id, f"{line.invoice_number} has its fee entry")
+            self.assertEqual(line.fee_move_id.state, "posted")
+            days = (line.paid_date - schedule.funded_date).days
+            self.assertEqual(days, 30)
+            self.assertAlmostEqual(line.fee_amount, schedule.agreement_id._compute_fee(
+                line.amount, days), places=2)
+            self.assertTrue(line.fee_move_id.line_ids.filtered(
+                lambda rec: rec.account_id == fee_account))
+        for line in still_open:
+            self.assertEqual(line.payment_state, "open", line.invoice_number)
+            self.assertFalse(line.fee_move_id)

@@ -11,8 +11,10 @@ import { stepUtils } from "@web_tour/tour_utils";
 
 // Name of the ir.attachment holding the .xlsx the tour uploads (made by the test).
 const TOUR_FILE = "factoring_tour_schedule.xlsx";
-// A client of the demo data, managed by the demo client manager.
+// A client of the demo data, managed by the demo client manager, and one of
+// the debtors approved on its agreement (two invoices of the tour's file).
 const CLIENT = "Tissage Valmont";
+const DEBTOR = "Textilgroßhandel Berger";
 
 function screenshot(name) {
     return {
@@ -114,8 +116,8 @@ registry.category("web_tour.tours").add("factoring_import_verify_tour", {
             run: "click",
         },
         {
-            content: "the three invoices are in the schedule",
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=line_ids] .o_data_row:contains(TOUR-0003)",
+            content: "the four invoices are in the schedule",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=line_ids] .o_data_row:contains(TOUR-0004)",
         },
         {
             content: "verify",
@@ -175,5 +177,98 @@ registry.category("web_tour.tours").add("factoring_fund_tour", {
             trigger: "button[name=action_view_move]",
         },
         screenshot("schedule_funded"),
+    ],
+});
+
+registry.category("web_tour.tours").add("factoring_remittance_tour", {
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "open the Factoring app",
+            trigger: ".o_app[data-menu-xmlid='factoring_base.menu_factoring_root']",
+            run: "click",
+        },
+        {
+            trigger: ".o_main_navbar [data-menu-xmlid='factoring_base.menu_factoring_operations']",
+            run: "click",
+        },
+        {
+            content: "open Debtor Remittances",
+            trigger: ".o-dropdown--menu [data-menu-xmlid='factoring_base.menu_factoring_remittance']",
+            run: "click",
+        },
+        {
+            content: "new remittance",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "the debtor who paid",
+            trigger: ".o_field_widget[name=debtor_id] input",
+            run: `edit ${DEBTOR}`,
+        },
+        {
+            trigger: `.o-autocomplete--dropdown-item:contains(${DEBTOR})`,
+            run: "click",
+        },
+        {
+            content: "the bank journal the money came in",
+            trigger: ".o_field_widget[name=journal_id] input",
+            run: "edit Bank",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(Bank)",
+            run: "click",
+        },
+        {
+            content: "the amount received",
+            trigger: ".o_field_widget[name=amount] input",
+            run: "edit 11000",
+        },
+        {
+            content: "the debtor's remittance advice",
+            trigger: ".o_notebook a[name=advice]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=advice_text] textarea",
+            // a run string is one line: type the two advice lines with the helper
+            run: (helpers) => helpers.edit("TOUR-0001 6000.00\nTOUR-0002 5000.00"),
+        },
+        {
+            trigger: "button[name=action_read_advice]",
+            run: "click",
+        },
+        {
+            content: "both invoices are read and matched",
+            trigger: ".o_notebook a[name=invoices]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=line_ids] .o_data_row:contains(TOUR-0002)",
+        },
+        {
+            content: "check what posting will do",
+            trigger: "button[name=action_check]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved .o_field_widget[name=line_ids] .o_data_row:contains(TOUR-0001)",
+        },
+        screenshot("remittance_checked"),
+        {
+            content: "post",
+            trigger: "button[name=action_post]",
+            run: "click",
+        },
+        {
+            content: "the remittance is posted",
+            trigger: ".o_statusbar_status .o_arrow_button_current[data-value=posted]",
+        },
+        {
+            content: "its payment is one click away",
+            trigger: "button[name=action_view_payment]",
+        },
+        screenshot("remittance_posted"),
     ],
 });
