@@ -78,9 +78,9 @@ class AccountMoveLine(models.Model):
         if not self:
             raise UserError(self.env._("Select the open items the debtor pays."))
         self.check_access("read")
-        not_open = self.filtered(lambda l: (
-            l.parent_state != "posted" or l.reconciled
-            or l.account_id.account_type != "asset_receivable"))
+        not_open = self.filtered(lambda rec: (
+            rec.parent_state != "posted" or rec.reconciled
+            or rec.account_id.account_type != "asset_receivable"))
         if not_open:
             raise UserError(self.env._(
                 "Only open receivable items can be paid; %(items)s are not.",
@@ -91,7 +91,7 @@ class AccountMoveLine(models.Model):
                 "A payment comes from one debtor: the selected items belong to "
                 "%(debtors)s. Select the items of one debtor.",
                 debtors=", ".join(debtors.mapped("display_name")) or self.env._("no partner")))
-        credits = self.filtered(lambda l: l.amount_residual < 0)
+        credits = self.filtered(lambda rec: rec.amount_residual < 0)
         if credits:
             raise UserError(self.env._(
                 "%(items)s are open credits of the debtor, not amounts it owes: apply them "
@@ -120,11 +120,11 @@ class AccountMoveLine(models.Model):
                 "An open credit is applied to the items of its own debtor: the selected "
                 "items belong to %(debtors)s.",
                 debtors=", ".join(debtors.mapped("display_name")) or self.env._("no partner")))
-        open_lines = self.filtered(lambda l: (
-            l.parent_state == "posted" and not l.reconciled
-            and l.account_id.account_type == "asset_receivable"))
-        credits = open_lines.filtered(lambda l: l.amount_residual < 0)
-        items = open_lines.filtered(lambda l: l.amount_residual > 0)
+        open_lines = self.filtered(lambda rec: (
+            rec.parent_state == "posted" and not rec.reconciled
+            and rec.account_id.account_type == "asset_receivable"))
+        credits = open_lines.filtered(lambda rec: rec.amount_residual < 0)
+        items = open_lines.filtered(lambda rec: rec.amount_residual > 0)
         if len(credits) != 1 or open_lines != self:
             raise UserError(self.env._(
                 "Select one open credit of the debtor (a payment waiting on its receivable "
@@ -135,7 +135,7 @@ class AccountMoveLine(models.Model):
                 "statement line) is applied to its items.", credits.display_name))
         remaining = -credits.amount_residual_currency
         lines = []
-        for item in items.sorted(lambda l: (l.date_maturity or l.date, l.id)):
+        for item in items.sorted(lambda rec: (rec.date_maturity or rec.date, rec.id)):
             amount = min(item.amount_residual_currency, remaining)
             if item.currency_id != credits.currency_id or not item.currency_id.compare_amounts(
                     amount, 0) > 0:

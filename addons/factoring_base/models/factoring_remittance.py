@@ -126,7 +126,7 @@ class FactoringRemittance(models.Model):
                 remittance.error_count = 0
                 remittance.check_message = False
                 continue
-            bad = remittance.line_ids.filtered(lambda l: l.status in ("error", "over"))
+            bad = remittance.line_ids.filtered(lambda rec: rec.status in ("error", "over"))
             remittance.error_count = len(bad)
             remittance.check_message = "\n".join(remittance._check_errors()) or False
 
@@ -350,7 +350,7 @@ class FactoringRemittance(models.Model):
             errors.append(_(
                 "The invoices add up to %(applied)s, more than the %(amount)s received.",
                 applied=self._format(applied), amount=self._format(self.amount)))
-        for position, line in enumerate(self.line_ids.sorted(lambda l: (l.sequence, l.id)),
+        for position, line in enumerate(self.line_ids.sorted(lambda rec: (rec.sequence, rec.id)),
                                         start=1):
             if line.status in ("error", "over"):
                 errors.append(_("Line %(position)s (%(invoice)s): %(reason)s",
@@ -365,7 +365,7 @@ class FactoringRemittance(models.Model):
         """Match the lines without an item again and show what posting would do."""
         self._check_cash_rights()
         self._check_draft()
-        self.line_ids.filtered(lambda l: not l.move_line_id)._match_items()
+        self.line_ids.filtered(lambda rec: not rec.move_line_id)._match_items()
         return True
 
     def action_post(self):
@@ -377,7 +377,7 @@ class FactoringRemittance(models.Model):
     def _post(self):
         self.ensure_one()
         self._check_draft()
-        self.line_ids.filtered(lambda l: not l.move_line_id)._match_items()
+        self.line_ids.filtered(lambda rec: not rec.move_line_id)._match_items()
         # checked with fresh residuals: what the preview showed may have changed
         self.env.flush_all()
         self.env["account.move.line"].invalidate_model(
@@ -407,7 +407,7 @@ class FactoringRemittance(models.Model):
             })
             payment.action_post()
             credit_line = payment.move_id.line_ids.filtered(
-                lambda l: l.account_id == account and not l.reconciled)
+                lambda rec: rec.account_id == account and not rec.reconciled)
         transfer = self._apply(credit_line)
         # A concurrent posting of the same remittance (or of the same items) fails
         # here or on the items' rows with a serialisation error: one wins.
@@ -482,7 +482,7 @@ class FactoringRemittance(models.Model):
                 "line_ids": [fields.Command.create(v) for v in line_vals],
             })
             transfer.action_post()
-            debit, *credits = transfer.line_ids.sorted(lambda l: (l.balance < 0, l.id))
+            debit, *credits = transfer.line_ids.sorted(lambda rec: (rec.balance < 0, rec.id))
             to_reconcile |= debit
             for (item, _amount), credit in zip(transfer_items, credits, strict=True):
                 (item | credit).reconcile()

@@ -122,7 +122,7 @@ class FactoringRemittanceLine(models.Model):
     def _match_items(self):
         """Find each line's item by invoice number, one query per remittance."""
         for remittance in self.remittance_id:
-            lines = self.filtered(lambda l: l.remittance_id == remittance)
+            lines = self.filtered(lambda rec: rec.remittance_id == remittance)
             keys = {invoice_key(line.invoice_ref) for line in lines} - {""}
             found = remittance._find_items(keys)
             values = defaultdict(lambda: self.env["factoring.remittance.line"])
@@ -188,7 +188,7 @@ class FactoringRemittanceLine(models.Model):
             {vals.get("remittance_id") for vals in vals_list} - {None, False})
         self._check_remittance_draft(remittances)
         lines = super().create(vals_list)
-        lines.filtered(lambda l: not l.move_line_id)._match_items()
+        lines.filtered(lambda rec: not rec.move_line_id)._match_items()
         return lines
 
     def write(self, vals):
@@ -201,7 +201,7 @@ class FactoringRemittanceLine(models.Model):
             vals = {**vals, "move_line_id": False}
         res = super().write(vals)
         if "invoice_ref" in vals or "move_line_id" in vals:
-            self.filtered(lambda l: not l.move_line_id)._match_items()
+            self.filtered(lambda rec: not rec.move_line_id)._match_items()
         if vals.get("move_line_id"):
             super().write({"match_note": False})
         return res

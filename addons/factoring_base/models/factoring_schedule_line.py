@@ -96,7 +96,7 @@ class FactoringScheduleLine(models.Model):
     def _compute_position(self):
         """Rank of each line in its schedule's list (ordered by sequence, then
         creation), in one query whatever the number of lines."""
-        saved = self.filtered(lambda l: isinstance(l.id, int))
+        saved = self.filtered(lambda rec: isinstance(rec.id, int))
         positions = {}
         if saved:
             self.flush_model(["sequence", "schedule_id"])

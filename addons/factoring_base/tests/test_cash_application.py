@@ -45,8 +45,8 @@ class CashCommon(FactoringCommon):
         self.assertEqual(line.payment_state, "paid")
         self.assertAlmostEqual(line.fee_amount, self.fee(amount, days))
         self.assertEqual(line.fee_move_id.state, "posted")
-        fee_lines = line.fee_move_id.line_ids.filtered(lambda l: l.account_id == self.fee_account)
-        charged = self.schedule.line_ids.filtered(lambda l: l.fee_move_id == line.fee_move_id)
+        fee_lines = line.fee_move_id.line_ids.filtered(lambda rec: rec.account_id == self.fee_account)
+        charged = self.schedule.line_ids.filtered(lambda rec: rec.fee_move_id == line.fee_move_id)
         self.assertAlmostEqual(-sum(fee_lines.mapped("balance")),
                                sum(charged.mapped("fee_amount")))
 
@@ -130,7 +130,7 @@ class TestRemittance(CashCommon):
         })
         cls.own_invoice.action_post()
         cls.own_item = cls.own_invoice.line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable")
+            lambda rec: rec.account_id.account_type == "asset_receivable")
         cls.ordinary_receivable = cls.debtor_a.property_account_receivable_id
 
     def remittance(self, lines, amount, user=None, **vals):
@@ -162,7 +162,7 @@ class TestRemittance(CashCommon):
                          "numbers match whatever their case and separators")
         self.assertEqual(lines[own_number.lower()].move_line_id, self.own_item)
         self.assertEqual(
-            [(l.status, l.kind, l.amount_left) for l in remittance.line_ids],
+            [(rec.status, rec.kind, rec.amount_left) for rec in remittance.line_ids],
             [("full", "factored", 0.0), ("partial", "factored", 1000.0), ("full", "own", 0.0)])
         self.assertAlmostEqual(remittance.amount_applied, 14200.0)
         self.assertAlmostEqual(remittance.amount_unapplied, 1800.0)
@@ -185,11 +185,11 @@ class TestRemittance(CashCommon):
         self.assertTrue(transfer.factoring_cash_application)
         self.assertEqual(transfer.state, "posted")
         self.assertEqual(transfer.date, self.pay_date)
-        debit = transfer.line_ids.filtered(lambda l: l.balance > 0)
+        debit = transfer.line_ids.filtered(lambda rec: rec.balance > 0)
         self.assertEqual(debit.account_id, self.ordinary_receivable)
         self.assertAlmostEqual(debit.balance, 13000.0, msg="the factored part moves to 121900")
         self.assertTrue(debit.reconciled, "taken from the payment")
-        credits = transfer.line_ids.filtered(lambda l: l.balance < 0)
+        credits = transfer.line_ids.filtered(lambda rec: rec.balance < 0)
         self.assertEqual(credits.account_id, self.receivable)
         self.assertEqual(sorted(credits.mapped("balance")), [-10000.0, -3000.0])
         self.assertTrue(all(credits.mapped("reconciled")))
@@ -208,7 +208,7 @@ class TestRemittance(CashCommon):
         self.assertIn(payment.move_id, self.own_item.matched_credit_ids.credit_move_id.move_id)
         # the rest is an open credit of the debtor, among its open items
         counterpart = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id == self.ordinary_receivable)
+            lambda rec: rec.account_id == self.ordinary_receivable)
         self.assertAlmostEqual(counterpart.amount_residual, -1800.0)
         open_items = self.env["account.move.line"].search(
             self.debtor_a._factoring_open_items_domain())
@@ -291,7 +291,7 @@ class TestRemittance(CashCommon):
         )
         remittance.action_read_advice()
         self.assertEqual(
-            [(l.invoice_ref, l.amount, l.status) for l in remittance.line_ids],
+            [(rec.invoice_ref, rec.amount, rec.status) for rec in remittance.line_ids],
             [("TN-1001", 10000.0, "full"), ("TN 1002", 3000.0, "partial"),
              (self.own_invoice.name, 1200.0, "full")])
         self.assertAlmostEqual(remittance.amount_unapplied, 800.0)
@@ -333,7 +333,7 @@ class TestRemittance(CashCommon):
                                 ["TN-1001", 10000], ["TN-1002", "4.000,00"]]),
         })
         good.action_import()
-        self.assertEqual([(l.sequence, l.move_line_id, l.status) for l in remittance.line_ids],
+        self.assertEqual([(rec.sequence, rec.move_line_id, rec.status) for rec in remittance.line_ids],
                          [(2, self.items["TN-1001"], "full"), (3, self.items["TN-1002"], "full")])
         remittance.action_post()
         self.assert_fee_posted("TN-1001", 10000.0)
@@ -349,7 +349,7 @@ class TestRemittance(CashCommon):
         })
         payment.action_post()
         credit = payment.move_id.line_ids.filtered(
-            lambda l: l.account_id == self.ordinary_receivable)
+            lambda rec: rec.account_id == self.ordinary_receivable)
         self.assertFalse(credit.reconciled)
         action = (credit | self.items["TN-1002"]).with_user(
             self.accountant).action_factoring_apply_credit()
@@ -382,7 +382,7 @@ class TestRemittance(CashCommon):
                 "name": "Return", "quantity": 1, "price_unit": 500.0, "tax_ids": []})],
         })
         refund.action_post()
-        credit = refund.line_ids.filtered(lambda l: l.account_id == self.ordinary_receivable)
+        credit = refund.line_ids.filtered(lambda rec: rec.account_id == self.ordinary_receivable)
         with self.assertRaisesRegex(UserError, "not a payment"):
             (credit | self.items["TN-1002"]).with_user(
                 self.accountant).action_factoring_apply_credit()
