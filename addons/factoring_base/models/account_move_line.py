@@ -91,12 +91,12 @@ class AccountMoveLine(models.Model):
                 "A payment comes from one debtor: the selected items belong to "
                 "%(debtors)s. Select the items of one debtor.",
                 debtors=", ".join(debtors.mapped("display_name")) or self.env._("no partner")))
-        credits = self.filtered(lambda rec: rec.amount_residual < 0)
-        if credits:
+        credit_lines = self.filtered(lambda rec: rec.amount_residual < 0)
+        if credit_lines:
             raise UserError(self.env._(
                 "%(items)s are open credits of the debtor, not amounts it owes: apply them "
                 "with a debtor remittance (Factoring > Debtor Remittances).",
-                items=", ".join(credits[:10].mapped("display_name"))))
+                items=", ".join(credit_lines[:10].mapped("display_name"))))
         return self.action_register_payment()
 
     def _factoring_is_money(self):
@@ -123,21 +123,21 @@ class AccountMoveLine(models.Model):
         open_lines = self.filtered(lambda rec: (
             rec.parent_state == "posted" and not rec.reconciled
             and rec.account_id.account_type == "asset_receivable"))
-        credits = open_lines.filtered(lambda rec: rec.amount_residual < 0)
+        credit_lines = open_lines.filtered(lambda rec: rec.amount_residual < 0)
         items = open_lines.filtered(lambda rec: rec.amount_residual > 0)
-        if len(credits) != 1 or open_lines != self:
+        if len(credit_lines) != 1 or open_lines != self:
             raise UserError(self.env._(
                 "Select one open credit of the debtor (a payment waiting on its receivable "
                 "account) and the open items to apply it to."))
-        if not credits._factoring_is_money():
+        if not credit_lines._factoring_is_money():
             raise UserError(self.env._(
                 "%s is not a payment of the debtor: only money received (a payment or a bank "
-                "statement line) is applied to its items.", credits.display_name))
-        remaining = -credits.amount_residual_currency
+                "statement line) is applied to its items.", credit_lines.display_name))
+        remaining = -credit_lines.amount_residual_currency
         lines = []
         for item in items.sorted(lambda rec: (rec.date_maturity or rec.date, rec.id)):
             amount = min(item.amount_residual_currency, remaining)
-            if item.currency_id != credits.currency_id or not item.currency_id.compare_amounts(
+            if item.currency_id != credit_lines.currency_id or not item.currency_id.compare_amounts(
                     amount, 0) > 0:
                 continue
             remaining -= amount
@@ -148,12 +148,12 @@ class AccountMoveLine(models.Model):
                 "amount": amount,
             }))
         remittance = self.env["factoring.remittance"].create({
-            "company_id": credits.company_id.id,
+            "company_id": credit_lines.company_id.id,
             "debtor_id": debtors.id,
-            "credit_line_id": credits.id,
+            "credit_line_id": credit_lines.id,
             # the day the money came in: fees count the days up to the payment
-            "date": credits.date,
-            "memo": credits.move_id.ref or credits.move_id.name,
+            "date": credit_lines.date,
+            "memo": credit_lines.move_id.ref or credit_lines.move_id.name,
             "line_ids": lines,
         })
         return {

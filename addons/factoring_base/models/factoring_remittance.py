@@ -1,7 +1,7 @@
 import re
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
@@ -138,7 +138,7 @@ class FactoringRemittance(models.Model):
         for vals in vals_list:
             protected = PROTECTED_FIELDS.intersection(vals) - {"state"}
             if protected or vals.get("state", "draft") != "draft":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "A remittance is created as a draft; %s are set by posting it.",
                     ", ".join(sorted(protected or {"state"}))))
             if vals.get("name", "/") == "/":
@@ -151,14 +151,14 @@ class FactoringRemittance(models.Model):
     def write(self, vals):
         protected = PROTECTED_FIELDS.intersection(vals)
         if protected:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(fields)s of remittance %(remittance)s change only by posting or cancelling "
                 "it.", fields=", ".join(sorted(protected)),
                 remittance=", ".join(self.mapped("name"))))
         done = self.filtered(lambda r: r.state != "draft")
         changed = {f for f in vals if not f.startswith(("message_", "activity_"))}
         if done and changed - POSTED_WRITABLE:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Remittance %(remittance)s is %(state)s: it can no longer change.",
                 remittance=done[0].name, state=done[0].state))
         res = super().write(vals)
@@ -175,7 +175,7 @@ class FactoringRemittance(models.Model):
     def _unlink_only_draft(self):
         for remittance in self:
             if remittance.state == "posted":
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Remittance %s is posted: reverse its payment in accounting instead of "
                     "deleting it.", remittance.name))
 
@@ -211,10 +211,10 @@ class FactoringRemittance(models.Model):
             except ValueError:
                 if position == 0:
                     continue  # a header line ("Invoice  Amount")
-                errors[number] = [_("'%s' is not 'invoice number amount'", raw)]
+                errors[number] = [self.env._("'%s' is not 'invoice number amount'", raw)]
                 continue
             if not ref:
-                errors[number] = [_("no invoice number before the amount in '%s'", raw)]
+                errors[number] = [self.env._("no invoice number before the amount in '%s'", raw)]
                 continue
             rows.append((number, ref, amount))
         return rows, errors
@@ -228,18 +228,18 @@ class FactoringRemittance(models.Model):
         rows, errors = self._parse_advice(self.advice_text)
         if errors:
             rows_text = "\n".join(
-                _("Line %(line)s: %(reasons)s", line=n, reasons="; ".join(errors[n]))
+                self.env._("Line %(line)s: %(reasons)s", line=n, reasons="; ".join(errors[n]))
                 for n in sorted(errors))
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The remittance advice was not read: %(count)s line(s) cannot be read. "
                 "Nothing was changed.\n%(rows)s", count=len(errors), rows=rows_text))
         if not rows:
-            raise UserError(_("Paste the remittance advice first: one invoice number and "
+            raise UserError(self.env._("Paste the remittance advice first: one invoice number and "
                               "amount per line."))
         self._replace_lines([
             {"sequence": number, "invoice_ref": ref, "amount": amount}
             for number, ref, amount in rows])
-        self.message_post(body=_("%s invoice(s) read from the remittance advice.", len(rows)))
+        self.message_post(body=self.env._("%s invoice(s) read from the remittance advice.", len(rows)))
         return True
 
     def _replace_lines(self, values):
@@ -253,7 +253,7 @@ class FactoringRemittance(models.Model):
         self._check_draft()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Import Remittance Advice"),
+            "name": self.env._("Import Remittance Advice"),
             "res_model": "factoring.remittance.import",
             "view_mode": "form",
             "target": "new",
@@ -263,7 +263,7 @@ class FactoringRemittance(models.Model):
     def _check_draft(self):
         for remittance in self:
             if remittance.state != "draft":
-                raise UserError(_("Remittance %s is not a draft.", remittance.name))
+                raise UserError(self.env._("Remittance %s is not a draft.", remittance.name))
 
     # ------------------------------------------------------------------
     # Matching
@@ -327,33 +327,33 @@ class FactoringRemittance(models.Model):
         errors = []
         currency = self.currency_id
         if currency.compare_amounts(self.amount, 0) <= 0:
-            errors.append(_("The amount received must be positive."))
+            errors.append(self.env._("The amount received must be positive."))
         if not self.credit_line_id and not self.journal_id:
-            errors.append(_("Choose the bank journal the money was received on, or an open "
+            errors.append(self.env._("Choose the bank journal the money was received on, or an open "
                             "credit of the debtor to apply."))
         if self.credit_line_id:
             credit = self.credit_line_id
             if credit.reconciled or credit.partner_id.commercial_partner_id != \
                     self.debtor_id.commercial_partner_id or credit.amount_residual >= 0 \
                     or credit.account_id.account_type != "asset_receivable":
-                errors.append(_("%s is no longer an open credit of the debtor.",
+                errors.append(self.env._("%s is no longer an open credit of the debtor.",
                                 credit.display_name))
             elif not credit._factoring_is_money():
                 # a credit note or a write-off is not a payment: applied to a
                 # factored item it would charge the client a discount fee
-                errors.append(_("%s is not a payment of the debtor (a payment or a bank "
+                errors.append(self.env._("%s is not a payment of the debtor (a payment or a bank "
                                 "statement line).", credit.display_name))
         if not self.line_ids:
-            errors.append(_("Add the invoices the debtor pays."))
+            errors.append(self.env._("Add the invoices the debtor pays."))
         applied = sum(self.line_ids.mapped("amount"))
         if currency.compare_amounts(applied, self.amount) > 0:
-            errors.append(_(
+            errors.append(self.env._(
                 "The invoices add up to %(applied)s, more than the %(amount)s received.",
                 applied=self._format(applied), amount=self._format(self.amount)))
         for position, line in enumerate(self.line_ids.sorted(lambda rec: (rec.sequence, rec.id)),
                                         start=1):
             if line.status in ("error", "over"):
-                errors.append(_("Line %(position)s (%(invoice)s): %(reason)s",
+                errors.append(self.env._("Line %(position)s (%(invoice)s): %(reason)s",
                                 position=position, invoice=line.invoice_ref or "?",
                                 reason=line.status_message))
         return errors
@@ -384,7 +384,7 @@ class FactoringRemittance(models.Model):
             ["amount_residual", "amount_residual_currency", "reconciled"])
         errors = self._check_errors()
         if errors:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Remittance %(remittance)s was not posted; nothing was changed:\n%(errors)s",
                 remittance=self.name, errors="\n".join(errors)))
         company = self.company_id
@@ -414,7 +414,7 @@ class FactoringRemittance(models.Model):
         self._write_internal({
             "state": "posted", "payment_id": payment.id, "transfer_move_id": transfer.id,
             "posted_by_id": self.env.uid, "posted_date": fields.Datetime.now()})
-        self.message_post(body=_(
+        self.message_post(body=self.env._(
             "Posted: %(applied)s applied to %(count)s invoice(s), %(left)s left as an open "
             "credit on the debtor.", applied=self._format(self.amount_applied),
             count=len(self.line_ids), left=self._format(self.amount_unapplied)))
@@ -454,7 +454,7 @@ class FactoringRemittance(models.Model):
 
             total = sum(a for _i, a in transfer_items)
             line_vals = [{
-                "name": _("Debtor payment %(remittance)s applied", remittance=self.name),
+                "name": self.env._("Debtor payment %(remittance)s applied", remittance=self.name),
                 "account_id": credit_line.account_id.id,
                 "partner_id": credit_line.partner_id.id,
                 "currency_id": currency.id,
@@ -476,15 +476,15 @@ class FactoringRemittance(models.Model):
                 "move_type": "entry",
                 "journal_id": company.factoring_journal_id.id,
                 "date": self.date,
-                "ref": _("Debtor remittance %(remittance)s - %(debtor)s",
+                "ref": self.env._("Debtor remittance %(remittance)s - %(debtor)s",
                          remittance=self.name, debtor=self.debtor_id.display_name),
                 "factoring_cash_application": True,
                 "line_ids": [fields.Command.create(v) for v in line_vals],
             })
             transfer.action_post()
-            debit, *credits = transfer.line_ids.sorted(lambda rec: (rec.balance < 0, rec.id))
+            debit, *credit_lines = transfer.line_ids.sorted(lambda rec: (rec.balance < 0, rec.id))
             to_reconcile |= debit
-            for (item, _amount), credit in zip(transfer_items, credits, strict=True):
+            for (item, _amount), credit in zip(transfer_items, credit_lines, strict=True):
                 (item | credit).reconcile()
         to_reconcile.reconcile()
         return transfer
@@ -499,7 +499,7 @@ class FactoringRemittance(models.Model):
         self._check_cash_rights()
         for remittance in self:
             if remittance.state != "cancelled":
-                raise UserError(_("Only a cancelled remittance goes back to draft; %s is "
+                raise UserError(self.env._("Only a cancelled remittance goes back to draft; %s is "
                                   "not cancelled.", remittance.name))
         self._write_internal({"state": "draft"})
         return True

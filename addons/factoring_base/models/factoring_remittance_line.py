@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .factoring_remittance import invoice_key
@@ -71,7 +71,7 @@ class FactoringRemittanceLine(models.Model):
                 continue
             if not item:
                 line.status = "error"
-                line.status_message = line.match_note or _(
+                line.status_message = line.match_note or self.env._(
                     "no open invoice %s of this debtor", line.invoice_ref or "")
                 continue
             problem = line._item_problem()
@@ -81,14 +81,14 @@ class FactoringRemittanceLine(models.Model):
                 continue
             if currency.compare_amounts(line.amount, 0) <= 0:
                 line.status = "error"
-                line.status_message = _("the amount paid must be positive")
+                line.status_message = self.env._("the amount paid must be positive")
                 continue
             total = on_item[(remittance, item)]
             left = item.amount_residual_currency - total
             line.amount_left = left
             if currency.compare_amounts(left, 0) < 0:
                 line.status = "over"
-                line.status_message = _(
+                line.status_message = self.env._(
                     "pays %(paid)s but only %(open)s is open: lower the amount, the rest "
                     "stays as an open credit",
                     paid=remittance._format(total),
@@ -97,29 +97,30 @@ class FactoringRemittanceLine(models.Model):
                 line.status = "full"
             else:
                 line.status = "partial"
-                line.status_message = _("%s stays open", remittance._format(left))
+                line.status_message = self.env._("%s stays open", remittance._format(left))
 
     def _item_problem(self):
         """Why the chosen item cannot take this line's money, or None."""
         item = self.move_line_id
         remittance = self.remittance_id
         if item.partner_id.commercial_partner_id != remittance.debtor_id.commercial_partner_id:
-            return _("%(item)s is owed by %(partner)s, not by the debtor",
+            return self.env._("%(item)s is owed by %(partner)s, not by the debtor",
                      item=item.display_name, partner=item.partner_id.display_name)
         if item.company_id != remittance.company_id:
-            return _("%s belongs to another company", item.display_name)
+            return self.env._("%s belongs to another company", item.display_name)
         if item.parent_state != "posted" or item.account_id.account_type != "asset_receivable" \
                 or item.amount_residual <= 0 and not item.reconciled:
-            return _("%s is not an amount the debtor owes", item.display_name)
+            return self.env._("%s is not an amount the debtor owes", item.display_name)
         if item.reconciled:
-            return _("invoice %s is already paid", self.invoice_ref)
+            return self.env._("invoice %s is already paid", self.invoice_ref)
         if item.currency_id != remittance.currency_id:
-            return _("invoice %(invoice)s is in %(item)s, the payment in %(payment)s",
+            return self.env._("invoice %(invoice)s is in %(item)s, the payment in %(payment)s",
                      invoice=self.invoice_ref, item=item.currency_id.name,
                      payment=remittance.currency_id.name)
         return None
 
-    def _match_items(self):
+    # super() below is write(), not this method: nothing to return
+    def _match_items(self):  # pylint: disable=missing-return
         """Find each line's item by invoice number, one query per remittance."""
         for remittance in self.remittance_id:
             lines = self.filtered(lambda rec: rec.remittance_id == remittance)
@@ -132,13 +133,13 @@ class FactoringRemittanceLine(models.Model):
                 if len(open_ids) == 1:
                     vals = (open_ids[0], False)
                 elif len(open_ids) > 1:
-                    vals = (False, _("%(count)s open items of this debtor have invoice number "
+                    vals = (False, self.env._("%(count)s open items of this debtor have invoice number "
                                      "%(invoice)s: choose the item", count=len(open_ids),
                                      invoice=line.invoice_ref))
                 elif candidates:
-                    vals = (False, _("invoice %s is already paid", line.invoice_ref))
+                    vals = (False, self.env._("invoice %s is already paid", line.invoice_ref))
                 else:
-                    vals = (False, _("no invoice %s of this debtor", line.invoice_ref))
+                    vals = (False, self.env._("no invoice %s of this debtor", line.invoice_ref))
                 values[vals] |= line
             for (item_id, note), group in values.items():
                 super(FactoringRemittanceLine, group).write(
@@ -159,8 +160,8 @@ class FactoringRemittanceLine(models.Model):
                         if not reconciled]
             line.move_line_id = open_ids[0] if len(open_ids) == 1 else False
             line.match_note = False if len(open_ids) == 1 else (
-                _("several open items have this number: choose the item") if open_ids
-                else _("no open invoice %s of this debtor", line.invoice_ref))
+                self.env._("several open items have this number: choose the item") if open_ids
+                else self.env._("no open invoice %s of this debtor", line.invoice_ref))
 
     @api.onchange("move_line_id")
     def _onchange_move_line_id(self):
@@ -178,7 +179,7 @@ class FactoringRemittanceLine(models.Model):
     def _check_remittance_draft(self, remittances):
         done = remittances.filtered(lambda r: r.state != "draft")
         if done:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Remittance %(remittance)s is %(state)s: its invoices can no longer change.",
                 remittance=done[0].name, state=done[0].state))
 

@@ -189,10 +189,10 @@ class TestRemittance(CashCommon):
         self.assertEqual(debit.account_id, self.ordinary_receivable)
         self.assertAlmostEqual(debit.balance, 13000.0, msg="the factored part moves to 121900")
         self.assertTrue(debit.reconciled, "taken from the payment")
-        credits = transfer.line_ids.filtered(lambda rec: rec.balance < 0)
-        self.assertEqual(credits.account_id, self.receivable)
-        self.assertEqual(sorted(credits.mapped("balance")), [-10000.0, -3000.0])
-        self.assertTrue(all(credits.mapped("reconciled")))
+        credit_lines = transfer.line_ids.filtered(lambda rec: rec.balance < 0)
+        self.assertEqual(credit_lines.account_id, self.receivable)
+        self.assertEqual(sorted(credit_lines.mapped("balance")), [-10000.0, -3000.0])
+        self.assertTrue(all(credit_lines.mapped("reconciled")))
 
         # factored items: paid in full with the fee, or partly with the residual open
         self.assertTrue(self.items["TN-1001"].reconciled)

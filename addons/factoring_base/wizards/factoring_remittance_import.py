@@ -1,6 +1,6 @@
 import base64
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 # Column keys and the headers (normalised: lower case, letters and digits only)
@@ -24,21 +24,21 @@ class FactoringRemittanceImport(models.TransientModel):
 
     def _parse(self, rows):
         """Validate every row; return (line values, errors by row number)."""
-        labels = {"invoice_number": _("Invoice Number"), "amount": _("Amount Paid")}
+        labels = {"invoice_number": self.env._("Invoice Number"), "amount": self.env._("Amount Paid")}
         values, errors = [], {}
         for row_number, cells in self._data_rows(rows, COLUMNS, REQUIRED, labels,
-                                                 _("invoice")):
+                                                 self.env._("invoice")):
             problems = []
             number = self._text(cells["invoice_number"])
             if not number:
-                problems.append(_("invoice number is empty"))
+                problems.append(self.env._("invoice number is empty"))
             try:
                 amount = self._parse_amount(cells["amount"])
                 if amount <= 0:
-                    problems.append(_("amount '%s' is not a positive amount",
+                    problems.append(self.env._("amount '%s' is not a positive amount",
                                       self._text(cells["amount"])))
             except ValueError:
-                problems.append(_("amount '%s' is not a number", self._text(cells["amount"])))
+                problems.append(self.env._("amount '%s' is not a number", self._text(cells["amount"])))
             if problems:
                 errors[row_number] = problems
                 continue
@@ -51,11 +51,11 @@ class FactoringRemittanceImport(models.TransientModel):
         remittance._check_cash_rights()
         remittance._check_draft()
         if not self.file:
-            raise UserError(_("Choose the Excel file to import."))
+            raise UserError(self.env._("Choose the Excel file to import."))
         values, errors = self._parse(self._read_rows(base64.b64decode(self.file)))
         if errors:
             self._raise_row_errors(errors)
         lines = remittance._replace_lines(values)
-        remittance.message_post(body=_("%(count)s invoice(s) imported from %(file)s.",
-                                       count=len(lines), file=self.filename or _("a file")))
+        remittance.message_post(body=self.env._("%(count)s invoice(s) imported from %(file)s.",
+                                       count=len(lines), file=self.filename or self.env._("a file")))
         return {"type": "ir.actions.act_window_close"}

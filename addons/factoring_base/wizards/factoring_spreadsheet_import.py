@@ -4,7 +4,7 @@ import re
 import zipfile
 from datetime import date, datetime
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 try:
@@ -42,8 +42,8 @@ class FactoringSpreadsheetImport(models.AbstractModel):
     def _read_rows(self, content):
         """Return the sheet as a list of rows (lists of cell values) with dates as
         date objects; raise a clear error when the file is not a spreadsheet."""
-        name = self.filename or _("the file")
-        not_a_sheet = UserError(_(
+        name = self.filename or self.env._("the file")
+        not_a_sheet = UserError(self.env._(
             "%s is not a readable Excel spreadsheet: upload an .xlsx or .xls file "
             "(you can start from the template).", name))
         if content[:4] == b"PK\x03\x04":
@@ -139,9 +139,9 @@ class FactoringSpreadsheetImport(models.AbstractModel):
                     break
         missing = [k for k in required if k not in mapping]
         if missing:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(file)s: the first row must name the columns; missing: %(missing)s.",
-                file=self.filename or _("The file"),
+                file=self.filename or self.env._("The file"),
                 missing=", ".join(labels[k] for k in missing)))
         return mapping
 
@@ -151,7 +151,7 @@ class FactoringSpreadsheetImport(models.AbstractModel):
         header_at = next((i for i, row in enumerate(rows)
                           if any(self._text(c) for c in row)), None)
         if header_at is None:
-            raise UserError(_("%s is empty.", self.filename or _("The file")))
+            raise UserError(self.env._("%s is empty.", self.filename or self.env._("The file")))
         mapping = self._map_columns(rows[header_at], columns, required, labels)
         data_rows = []
         for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
@@ -160,20 +160,20 @@ class FactoringSpreadsheetImport(models.AbstractModel):
             data_rows.append(
                 (offset, {k: (row[i] if i < len(row) else None) for k, i in mapping.items()}))
         if not data_rows:
-            raise UserError(_("%(file)s has a header but no %(what)s rows.",
-                              file=self.filename or _("The file"), what=what))
+            raise UserError(self.env._("%(file)s has a header but no %(what)s rows.",
+                              file=self.filename or self.env._("The file"), what=what))
         return data_rows
 
     def _raise_row_errors(self, errors, label=None):
         """All or nothing: one error listing every bad row with its reasons."""
         rows = sorted(errors)
-        label = label or _("Row")
-        listed = [_("%(label)s %(row)s: %(reasons)s", label=label, row=r,
+        label = label or self.env._("Row")
+        listed = [self.env._("%(label)s %(row)s: %(reasons)s", label=label, row=r,
                     reasons="; ".join(errors[r]))
                   for r in rows[:MAX_LISTED_ROWS]]
         if len(rows) > MAX_LISTED_ROWS:
-            listed.append(_("... and %s more rows with errors.", len(rows) - MAX_LISTED_ROWS))
-        raise UserError(_(
+            listed.append(self.env._("... and %s more rows with errors.", len(rows) - MAX_LISTED_ROWS))
+        raise UserError(self.env._(
             "%(file)s was not imported: %(count)s row(s) have errors. Nothing was "
             "imported; correct the file and import it again.\n%(rows)s",
-            file=self.filename or _("The file"), count=len(rows), rows="\n".join(listed)))
+            file=self.filename or self.env._("The file"), count=len(rows), rows="\n".join(listed)))
