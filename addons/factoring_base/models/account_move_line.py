@@ -431,7 +431,7 @@ class AccountMoveLine(models.Model):
                 company, client, currency, entries,
                 ref=self.env._("Discount fees taken back (payment undone) - %s", client.display_name),
                 label=self.env._("Discount fee %(invoice)s taken back"))
-        items.factoring_schedule_line_id.sudo().write({
+        guarded(items.factoring_schedule_line_id.sudo()).write({
             "paid_date": False, "fee_amount": 0.0, "fee_move_id": False})
 
     def _factoring_create_fee_move(self, company, client, currency, entries, ref=None,
