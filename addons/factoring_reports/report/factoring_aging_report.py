@@ -116,6 +116,9 @@ class FactoringAgingReport(models.Model):
                               WHERE apr.%(side)s = l.id AND apr.max_date <= %(as_of)s), 0)""",
                 column=SQL.identifier(column), side=SQL.identifier(side), as_of=as_of)
 
+        # OFFSET 0 keeps "residual <> 0" (and the outer filters) from being pushed
+        # below the candidate filter: the per-line residual subqueries then run
+        # for the items open at D only, not for every receivable line ever.
         return SQL(
             """
             SELECT b.*,
@@ -129,10 +132,14 @@ class FactoringAgingReport(models.Model):
               FROM (
                 SELECT a.*,
                        CASE WHEN a.days_past_due <= 0 THEN 'b0'
-                            WHEN a.days_past_due <= a.bound_1 THEN 'b1'
-                            WHEN a.days_past_due <= a.bound_2 THEN 'b2'
-                            WHEN a.days_past_due <= a.bound_3 THEN 'b3'
-                            WHEN a.days_past_due <= a.bound_4 THEN 'b4'
+                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_1, 30)
+                                THEN 'b1'
+                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_2, 60)
+                                THEN 'b2'
+                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_3, 90)
+                                THEN 'b3'
+                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_4, 120)
+                                THEN 'b4'
                             ELSE 'b5'
                        END AS bucket
                   FROM (
@@ -147,24 +154,27 @@ class FactoringAgingReport(models.Model):
                            l.balance AS amount,
                            l.balance - %(debit)s + %(credit)s AS residual,
                            l.amount_currency - %(debit_cur)s + %(credit_cur)s
-                               AS residual_currency,
-                           COALESCE(co.factoring_aging_bound_1, 30) AS bound_1,
-                           COALESCE(co.factoring_aging_bound_2, 60) AS bound_2,
-                           COALESCE(co.factoring_aging_bound_3, 90) AS bound_3,
-                           COALESCE(co.factoring_aging_bound_4, 120) AS bound_4
+                               AS residual_currency
                       FROM %(from_)s
-                      JOIN res_company co ON co.id = l.company_id
+                      -- lines matched after D: one hashed set joined once, not a
+                      -- probe per line
+                      LEFT JOIN (
+                            SELECT DISTINCT later.line_id
+                              FROM (SELECT apr.debit_move_id AS line_id
+                                      FROM account_partial_reconcile apr
+                                     WHERE apr.max_date > %(as_of)s
+                                     UNION ALL
+                                    SELECT apr.credit_move_id
+                                      FROM account_partial_reconcile apr
+                                     WHERE apr.max_date > %(as_of)s) later
+                      ) matched_later ON matched_later.line_id = l.id
                      WHERE %(where)s
                        AND l.date <= %(as_of)s
-                       -- open now, or closed by a reconciliation dated after D (one
-                       -- hashed set of the lines matched after D, not a probe per line)
-                       AND (NOT l.reconciled
-                            OR l.id IN (SELECT apr.debit_move_id FROM account_partial_reconcile apr
-                                         WHERE apr.max_date > %(as_of)s
-                                         UNION ALL
-                                        SELECT apr.credit_move_id FROM account_partial_reconcile apr
-                                         WHERE apr.max_date > %(as_of)s))
+                       -- open now, or closed by a reconciliation dated after D
+                       AND (NOT l.reconciled OR matched_later.line_id IS NOT NULL)
+                    OFFSET 0
                   ) a
+                  JOIN res_company co ON co.id = a.company_id
                  WHERE a.residual <> 0
               ) b
             """,
