@@ -5,13 +5,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .factoring_guard import guarded
+
 # Who sets and lifts manual holds on receivable items (the manager implies both).
 HOLD_GROUPS = (
     "factoring_base.group_factoring_credit_analyst",
     "factoring_base.group_factoring_collections_supervisor",
 )
-
-from .factoring_guard import guarded
 
 
 class AccountMoveLine(models.Model):

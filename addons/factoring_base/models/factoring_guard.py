@@ -7,7 +7,6 @@ a context (contexts arrive as JSON), unlike a plain flag. A ``write`` or
 ``create`` carrying a protected field without the token is refused, whoever the
 caller is (``sudo()`` included): only the model's own code paths hold it.
 """
-from odoo import _
 from odoo.exceptions import AccessError, UserError
 
 GUARD_KEY = "factoring_guarded_write"
@@ -54,7 +53,7 @@ def check_protected(records, vals_list, protected, label):
         if fields:
             model = records.env[records._name]
             names = ", ".join(model._fields[f].string for f in fields)
-            raise UserError(_(
+            raise UserError(records.env._(
                 "%(record)s: %(fields)s can only be changed by the %(model)s's own "
                 "actions, not written directly.",
                 record=label(vals), fields=names, model=model._description))
@@ -65,4 +64,4 @@ def check_groups(env, groups, action):
     ``action``; the superuser (the models' own sudo paths) always may."""
     if env.su or any(env.user.has_group(group) for group in groups):
         return
-    raise AccessError(_("You are not allowed to %(action)s.", action=action))
+    raise AccessError(env._("You are not allowed to %(action)s.", action=action))

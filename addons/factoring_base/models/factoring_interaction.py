@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .factoring_guard import check_protected
@@ -55,7 +55,7 @@ class FactoringInteraction(models.Model):
     def create(self, vals_list):
         # the link to the meeting activity is set when the meeting is marked done
         check_protected(self, vals_list, ("activity_id",),
-                        lambda vals: _("New note"))
+                        lambda vals: self.env._("New note"))
         for vals in vals_list:
             if vals.get("user_id"):
                 self._check_author(vals["user_id"])
@@ -74,7 +74,7 @@ class FactoringInteraction(models.Model):
         log or move one under another user's (the own-notes rule relies on it)."""
         if user_id != self.env.uid and not self.env.su \
                 and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_(
+            raise AccessError(self.env._(
                 "You cannot log a client note under another user's name (%s).",
                 self.env["res.users"].browse(user_id).sudo().name))
 

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 import psycopg2.errors
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 from odoo.tools.misc import format_amount
@@ -112,7 +112,7 @@ class FactoringSchedule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_protected(self, vals_list, SCHEDULE_PROTECTED,
-                        lambda vals: vals.get("name") or _("New schedule"))
+                        lambda vals: vals.get("name") or self.env._("New schedule"))
         for vals in vals_list:
             if vals.get("agreement_id") and not vals.get("client_id"):
                 vals["client_id"] = self.env["factoring.agreement"].browse(
@@ -134,7 +134,7 @@ class FactoringSchedule(models.Model):
         if checked:
             locked = self.filtered(lambda s: s.state in ("funded", "cancelled"))
             if locked:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "Schedule %(schedule)s is %(state)s: its invoices, client, agreement and "
                     "date can no longer change.",
                     schedule=locked[0].name, state=locked[0]._state_label()))
@@ -156,7 +156,7 @@ class FactoringSchedule(models.Model):
         if schedules:
             guarded(schedules).write({"state": "draft"})
             for schedule in schedules:
-                schedule.message_post(body=_(
+                schedule.message_post(body=self.env._(
                     "Back to draft: its invoices changed after verification; verify it again."))
 
     def _forget_verification_note(self):
@@ -371,10 +371,10 @@ class FactoringSchedule(models.Model):
             lambda rec: (rec.sequence, rec.id))
         parts = [self.env._("Schedule %s: ", self.name) + reason for reason in general]
         for line in lines[:MAX_LISTED_ERRORS]:
-            parts.append(_(
+            parts.append(self.env._(
                 "%(line)s, invoice %(number)s, %(debtor)s: %(reasons)s",
                 line=line._label(), number=line.invoice_number or "-",
-                debtor=line.debtor_id.display_name or _("no debtor"),
+                debtor=line.debtor_id.display_name or self.env._("no debtor"),
                 reasons="; ".join(errors[line.id])))
         if len(lines) > MAX_LISTED_ERRORS:
             parts.append(self.env._("... and %s more lines with errors.", len(lines) - MAX_LISTED_ERRORS))
@@ -406,7 +406,7 @@ class FactoringSchedule(models.Model):
     def action_verify(self):
         """Verify the schedule; it becomes verified only when every line passes.
         Failing lines keep their reasons in *check_message*; the schedule stays draft."""
-        self._check_schedule_rights(_("verify assignment schedules"))
+        self._check_schedule_rights(self.env._("verify assignment schedules"))
         for schedule in self:
             if schedule.state != "draft":
                 raise UserError(self.env._("Schedule %s is not a draft.", schedule.name))
@@ -415,7 +415,7 @@ class FactoringSchedule(models.Model):
             if general or errors:
                 note = schedule._format_verification_errors(general, errors)
                 guarded(schedule).write({"verification_note": note})
-                schedule.message_post(body=_(
+                schedule.message_post(body=self.env._(
                     "Verification failed: %(count)s line(s) with errors.",
                     count=len(errors)) + ("\n" + "\n".join(general) if general else ""))
                 if len(self) == 1:
@@ -436,7 +436,7 @@ class FactoringSchedule(models.Model):
 
     def action_reset_draft(self):
         """Verified, or cancelled before it was ever funded, back to draft."""
-        self._check_schedule_rights(_("reset assignment schedules to draft"))
+        self._check_schedule_rights(self.env._("reset assignment schedules to draft"))
         for schedule in self:
             if schedule.state not in ("verified", "cancelled") or schedule.move_id and \
                     schedule.state != "cancelled":
@@ -481,7 +481,7 @@ class FactoringSchedule(models.Model):
                 "funded_date": schedule.date,
             })
             currency = schedule.currency_id
-            schedule.message_post(body=_(
+            schedule.message_post(body=self.env._(
                 "Funded: entry %(move)s, %(count)s invoice(s) for %(total)s, advance %(advance)s.",
                 move=move.name, count=schedule.line_count,
                 total=format_amount(self.env, schedule.amount_total, currency),
@@ -539,13 +539,13 @@ class FactoringSchedule(models.Model):
             """, self.id))
         if rows:
             invoices = "; ".join(
-                _("invoice %(invoice)s of %(debtor)s (schedule %(other)s)",
+                self.env._("invoice %(invoice)s of %(debtor)s (schedule %(other)s)",
                   invoice=number, debtor=debtor, other=other) for number, debtor, other in rows)
         else:
             # the other schedule was entered after this transaction started:
             # the database's message is all there is to name the invoice
             invoices = (exc.diag.message_detail or "").strip()
-        return _(
+        return self.env._(
             "Schedule %(schedule)s was not funded: another schedule was funded at the same "
             "moment with the same invoice(s): %(invoices)s. Nothing was posted; reload the "
             "schedule and verify it again.",
@@ -645,7 +645,7 @@ class FactoringSchedule(models.Model):
     def action_cancel(self):
         """Draft or verified: cancelled (client managers, operations). Funded:
         its entry is reversed (operations only, while nothing is paid)."""
-        self._check_schedule_rights(_("cancel assignment schedules"))
+        self._check_schedule_rights(self.env._("cancel assignment schedules"))
         for schedule in self:
             if schedule.state == "cancelled":
                 continue
@@ -678,7 +678,7 @@ class FactoringSchedule(models.Model):
               "ref": self.env._("Cancellation of schedule %s", self.name)}],
             cancel=True)
         guarded(self).write({"reversal_move_id": reversal.id})
-        self.message_post(body=_("Funding entry %(move)s reversed by %(reversal)s.",
+        self.message_post(body=self.env._("Funding entry %(move)s reversed by %(reversal)s.",
                                  move=move.name, reversal=reversal.name))
 
     def action_view_move(self):
@@ -693,9 +693,9 @@ class FactoringSchedule(models.Model):
 
     def action_open_import(self):
         self.ensure_one()
-        self._check_schedule_rights(_("import invoices into assignment schedules"))
+        self._check_schedule_rights(self.env._("import invoices into assignment schedules"))
         if self.state != "draft":
-            raise UserError(_("Schedule %s is not a draft: lines cannot be imported.",
+            raise UserError(self.env._("Schedule %s is not a draft: lines cannot be imported.",
                               self.name))
         return {
             "type": "ir.actions.act_window",

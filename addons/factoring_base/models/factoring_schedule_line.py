@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -92,7 +92,7 @@ class FactoringScheduleLine(models.Model):
     def _compute_position(self):
         """Rank of each line in its schedule's list (ordered by sequence, then
         creation), in one query whatever the number of lines."""
-        saved = self.filtered(lambda l: isinstance(l.id, int))
+        saved = self.filtered(lambda rec: isinstance(rec.id, int))
         positions = {}
         if saved:
             self.flush_model(["sequence", "schedule_id"])
@@ -113,9 +113,9 @@ class FactoringScheduleLine(models.Model):
         the Excel file it was imported from."""
         self.ensure_one()
         if self.file_row:
-            return _("Line %(position)s (Excel row %(row)s)",
+            return self.env._("Line %(position)s (Excel row %(row)s)",
                      position=self.position, row=self.file_row)
-        return _("Line %s", self.position)
+        return self.env._("Line %s", self.position)
 
     @api.depends("move_line_ids.amount_residual_currency", "schedule_id.state")
     def _compute_item(self):
@@ -137,11 +137,11 @@ class FactoringScheduleLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_protected(self, vals_list, LINE_PROTECTED,
-                        lambda vals: vals.get("invoice_number") or _("New invoice"))
+                        lambda vals: vals.get("invoice_number") or self.env._("New invoice"))
         if not is_guarded(self):
             schedules = self.env["factoring.schedule"].browse(
                 {vals.get("schedule_id") for vals in vals_list if vals.get("schedule_id")})
-            self._check_schedules_editable(schedules, _("add invoices to"))
+            self._check_schedules_editable(schedules, self.env._("add invoices to"))
         lines = super().create(vals_list)
         if not is_guarded(self):
             lines.schedule_id._back_to_draft()
@@ -154,7 +154,7 @@ class FactoringScheduleLine(models.Model):
         schedules = self.schedule_id
         if vals.get("schedule_id"):
             schedules |= self.env["factoring.schedule"].browse(vals["schedule_id"])
-        self._check_schedules_editable(schedules, _("change invoices of"))
+        self._check_schedules_editable(schedules, self.env._("change invoices of"))
         res = super().write(vals)
         self._forget_verification()
         schedules._back_to_draft()
@@ -163,7 +163,7 @@ class FactoringScheduleLine(models.Model):
     def unlink(self):
         if not is_guarded(self):
             schedules = self.schedule_id
-            self._check_schedules_editable(schedules, _("remove invoices from"))
+            self._check_schedules_editable(schedules, self.env._("remove invoices from"))
             res = super().unlink()
             schedules.exists()._back_to_draft()
             schedules.exists()._forget_verification_note()
@@ -179,7 +179,7 @@ class FactoringScheduleLine(models.Model):
     def _check_schedules_editable(self, schedules, action):
         locked = schedules.filtered(lambda s: s.state in ("funded", "cancelled"))
         if locked:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Schedule %(schedule)s is %(state)s: you cannot %(action)s it.",
                 schedule=locked[0].name, state=locked[0]._state_label(), action=action))
 

@@ -82,7 +82,7 @@ class TestGuards(FactoringCommon):
         self.assertEqual(schedule.state, "draft")
 
     def test_exploit_funded_line_amount_number_and_due_date(self):
-        line = self.funded.line_ids.filtered(lambda l: l.invoice_number == "GRD-1")
+        line = self.funded.line_ids.filtered(lambda rec: rec.invoice_number == "GRD-1")
         for role in ("client_manager", "operations", "manager"):
             user = self.users[role]
             for vals in ({"amount": 1.0}, {"invoice_number": "GRD-1b"},
@@ -341,7 +341,7 @@ class TestGuards(FactoringCommon):
                     self.assertEqual(agreement.state, after)
             agreement.unlink()
         with self.subTest(role="everyone", action="view schedules"):
-            for role, user in self.users.items():
+            for user in self.users.values():
                 action = self.agreement.with_user(user).action_view_schedules()
                 self.assertIn(("agreement_id", "=", self.agreement.id), action["domain"])
 

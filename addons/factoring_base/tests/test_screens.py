@@ -35,7 +35,7 @@ class TestScreens(FactoringCommon):
         })
         self.assertEqual(schedule.line_ids.mapped("sequence"), [10, 10])
         schedule.action_verify()
-        bad = schedule.line_ids.filtered(lambda l: l.invoice_number == "T-2")
+        bad = schedule.line_ids.filtered(lambda rec: rec.invoice_number == "T-2")
         self.assertEqual(bad.position, 2)
         self.assertIn("Line 2, invoice T-2", schedule.verification_note)
         self.assertNotIn("Line 10", schedule.verification_note)
@@ -51,7 +51,7 @@ class TestScreens(FactoringCommon):
             "schedule_id": schedule.id, "file": base64.b64encode(xlsx_bytes(rows)),
             "filename": "x.xlsx"}).action_import()
         schedule.action_verify()
-        bad = schedule.line_ids.filtered(lambda l: l.invoice_number == "X-2")
+        bad = schedule.line_ids.filtered(lambda rec: rec.invoice_number == "X-2")
         self.assertEqual((bad.position, bad.file_row), (2, 4))
         self.assertIn("Line 2 (Excel row 4), invoice X-2", schedule.verification_note)
 
