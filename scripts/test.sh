@@ -34,6 +34,10 @@ done
 [ "${#paths[@]}" -gt 0 ] || die "nothing to test: none of '${FACTORING_TEST_PATHS:-addons tests}' exists"
 
 cd "$PROJECT"
+# The HTTP server of the tests serves the test database only: odoo.conf's
+# dbfilter (^factoring.*$) matches every database of the cluster (test-odoo's,
+# the core suites', the demo), and a request without a session (the tours'
+# asset warm-up) finds no database when several match: 404.
 rm -rf "$LOG_DIR/screenshots"  # the browser tours' screenshots of this run only
 log "Running pytest-odoo on ${paths[*]} (database '$FACTORING_TEST_DB')"
 rc=0
@@ -42,6 +46,7 @@ PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
     --odoo-config="$LOCAL_CONF" \
     --odoo-addons-path="$ODOO_SRC/addons,$PROJECT/addons" \
     --odoo-http --odoo-extra="screenshots=$LOG_DIR/screenshots" \
+    --odoo-extra="db-filter=^${FACTORING_TEST_DB}\$" \
     -p no:cacheprovider -ra \
     "${paths[@]}" "$@" </dev/null || rc=$?
 

@@ -33,7 +33,7 @@ log "odoo-bin: installing $mods with demo data into a new database '$DB' and run
 t0=$(now)
 set +e
 odoo_bin -d "$DB" -i "$mods" --with-demo --test-enable --test-tags "$tags" \
-    --http-port="$port" --stop-after-init --log-level=info "$@" </dev/null 2>&1 \
+    --http-port="$port" --db-filter="^${DB}\$" --stop-after-init --log-level=info "$@" </dev/null 2>&1 \
     | tee "$logf" | odoo_log_filter
 rc="${PIPESTATUS[0]}"
 set -e

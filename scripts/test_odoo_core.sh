@@ -89,7 +89,7 @@ run_suite() {
     t0=$(now)
     log "[$label] running Odoo's tests $tags in '$db' (log: ${logf#"$PROJECT"/})"
     FACTORING_TEST_RESULTS="$json" "$VENV/bin/python" "$PROJECT/scripts/odoo_tests_post_install.py" \
-        -c "$LOCAL_CONF" -d "$db" --test-enable --test-tags "$tags" --http-port="$port" \
+        -c "$LOCAL_CONF" -d "$db" --test-enable --test-tags "$tags" --http-port="$port" --db-filter="^${db}\$" \
         --stop-after-init --log-level=info </dev/null >"$logf" 2>&1 || rc=$?
     # exit code 1 = some test failed: judged by the comparison. Anything else is a crash.
     if [ "$rc" -gt 1 ] || [ ! -s "$json" ]; then
