@@ -11,6 +11,7 @@ from . import test_funding_entry_guard
 from . import test_import
 from . import test_item_hold
 from . import test_partner
+from . import test_remittance_concurrency
 from . import test_reserve_concurrency
 from . import test_reserve_release
 from . import test_schedule_duplicates

@@ -1,6 +1,8 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
+from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, new_test_user
 
 ROLE_GROUPS = {
@@ -98,3 +100,23 @@ class FactoringCommon(TransactionCase):
             "date": schedule_date,
             "line_ids": vals,
         })
+
+
+class ThreadedTestMixin:
+    """Mixin of the tests that race two real transactions in two threads.
+
+    Under ``odoo-bin --test-enable`` the tests run while the main thread holds
+    ``Registry._lock`` (``ThreadedServer.run`` wraps the preload, post-install
+    tests included). A thread that opens an ``Environment`` on a new cursor looks
+    its registry up under that lock (``Registry.__new__``) and would wait
+    forever, while the test waits for the thread. ``HttpCase`` swaps the lock for
+    a dummy one for its server threads (``_registry_test_mode_patches``); these
+    tests do the same for theirs. Under pytest-odoo nothing holds the lock and
+    the swap changes nothing.
+    """
+
+    def setUp(self):
+        super().setUp()
+        patcher = patch.object(Registry, "_lock", DummyRLock())
+        patcher.start()
+        self.addCleanup(patcher.stop)

@@ -4,12 +4,15 @@ import psycopg2
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from .common import ThreadedTestMixin
 
 ROUNDS = 3
 
 
 @tagged("post_install", "-at_install")
-class TestClientDebtorConcurrency(TransactionCase):
+class TestClientDebtorConcurrency(ThreadedTestMixin, TransactionCase):
     """Two users approving the same client x debtor pair at the same moment
     leave one record: both pass the Python check (each transaction's snapshot
     predates the other's insert), the database's unique constraint stops the
@@ -57,6 +60,7 @@ class TestClientDebtorConcurrency(TransactionCase):
         except Exception as exc:  # noqa: BLE001 - reported by the test
             results[key] = ("error", repr(exc))
 
+    @mute_logger("odoo.sql_db", "odoo.service.model")  # the loser's refused query
     def test_same_pair_approved_twice_at_once(self):
         for round_number, debtor_id in enumerate(self.debtor_ids):
             with self.subTest(round=round_number):

@@ -4,15 +4,16 @@ from datetime import date
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from ..models.factoring_guard import guarded
+from .common import ThreadedTestMixin
 
 ROUNDS = 3
 
 
 @tagged("post_install", "-at_install")
-class TestFundingConcurrency(TransactionCase):
+class TestFundingConcurrency(ThreadedTestMixin, TransactionCase):
     """Two fundings at once cannot take the same invoice (issue 5, section 2).
 
     Each round commits two verified schedules holding one invoice, then funds
@@ -115,6 +116,7 @@ class TestFundingConcurrency(TransactionCase):
         except Exception as exc:  # noqa: BLE001 - reported by the test below
             results[schedule_id] = ("error", repr(exc))
 
+    @mute_logger("odoo.sql_db", "odoo.service.model")  # the loser's refused query
     def test_two_fundings_of_one_invoice_at_once(self):
         for round_number in range(ROUNDS):
             with self.subTest(round=round_number):
