@@ -338,3 +338,22 @@ check_odoo_test_log() {
     fi
     log "$what: all $total tests passed"
 }
+
+# ------------------------------------------------------------ child processes
+
+# kill_tree PID: SIGTERM to PID and everything below it, deepest first.
+kill_tree() {
+    local child
+    for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+    kill -TERM "$1" 2>/dev/null || true
+}
+
+# A test script stopped from outside (a CI time limit, Ctrl-C) must not leave
+# odoo-bin, pytest or Chromium running, holding the database and the CPU:
+# on exit, whatever the reason, stop every process the script started. The
+# PostgreSQL cluster is not among them (pg_ctl detaches it).
+kill_children_on_exit() {
+    trap 'for _c in $(pgrep -P $$ 2>/dev/null); do kill_tree "$_c"; done' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}

@@ -9,11 +9,16 @@ and the regressions: tests failing or erroring with our addons that pass (or
 are skipped) on the baseline, and tests that ran on the baseline but not with
 our addons. Writes the same text to REPORT.txt when given.
 
+With FACTORING_REGRESSIONS_OUT=FILE, writes the ids of the tests that fail
+with our addons and pass on the baseline to FILE, one a line (the test
+script runs them once more, to tell a flaky browser tour from a regression).
+
 Exit code: 0 when there is no regression, 1 when there is one, 2 when no test
 ran in one of the databases.
 """
 
 import json
+import os
 import re
 import sys
 
@@ -70,6 +75,10 @@ def main():
     failed = len(regressions) + len(not_run)
     passed = len(ours) - len(regressions)  # including skips and failures the baseline shares
     out(f"odoo-core: {passed} passed, {failed} failed")
+
+    if os.environ.get("FACTORING_REGRESSIONS_OUT"):
+        with open(os.environ["FACTORING_REGRESSIONS_OUT"], "w", encoding="utf-8") as f:
+            f.writelines(f"{test_id}\n" for test_id in regressions)
 
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)

@@ -23,6 +23,7 @@ for t in "$PROJECT"/addons/*/tests; do
     fi
 done
 
+kill_children_on_exit
 do_setup
 log_odoo_source
 create_db "$FACTORING_TEST_DB" --with-demo
@@ -48,7 +49,8 @@ PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m pytest \
     --odoo-http --odoo-extra="screenshots=$LOG_DIR/screenshots" \
     --odoo-extra="db-filter=^${FACTORING_TEST_DB}\$" \
     -p no:cacheprovider -ra \
-    "${paths[@]}" "$@" </dev/null || rc=$?
+    "${paths[@]}" "$@" </dev/null &
+wait $! || rc=$?
 
 case "$rc" in
     0) log "All tests passed" ;;

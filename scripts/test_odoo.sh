@@ -21,6 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 DB="${FACTORING_ODOO_TEST_DB:-factoring_odootest}"
 
+kill_children_on_exit
 do_setup
 log_odoo_source
 mods="$(our_modules)"
