@@ -3,7 +3,7 @@
 #   make run     set up, create the demo database "factoring" if missing, run Odoo on http://127.0.0.1:8069
 #   make test    set up, recreate "factoring_test" with our modules + demo data, run pytest-odoo
 #   make setup   only the shared set-up (Odoo source, .venv, PostgreSQL cluster, .odoo-local.conf)
-#   make bench   set up, then: .venv/bin/python tests/benchmarks/bench_schedule.py
+#   make bench   set up, then each tests/benchmarks/bench_<name>.py (BENCH=name,... to choose):
 #                  --odoo-src $ODOO_SRC --config .odoo-local.conf -d $(BENCH_DB) $(BENCH_ARGS)
 #   make pot     export each addon's translation template (addons/*/i18n/*.pot)
 #   make stop    stop the project's PostgreSQL cluster
@@ -12,14 +12,14 @@
 #
 # Useful variables (environment or make command line):
 #   ODOO_SRC=/path/to/odoo-19.0   FACTORING_PGPORT=54321   FACTORING_MODULES=mod1,mod2
-#   FACTORING_DB=factoring  FACTORING_TEST_DB=factoring_test  BENCH_DB=factoring_bench  BENCH_ARGS=...
+#   FACTORING_DB=factoring  FACTORING_TEST_DB=factoring_test  BENCH=schedule,reports  BENCH_DB=factoring_bench  BENCH_ARGS=...
 
 SHELL := /bin/bash
 VENV  := .venv
 BENCH_DB ?= factoring_bench
 
 export ODOO_SRC FACTORING_PGPORT FACTORING_MODULES FACTORING_DB FACTORING_TEST_DB \
-       FACTORING_TEST_PATHS BENCH_DB BENCH_ARGS PYTEST_ADDOPTS PYTHON
+       FACTORING_TEST_PATHS BENCH BENCH_DB BENCH_ARGS PYTEST_ADDOPTS PYTHON
 
 .PHONY: run test test-odoo test-odoo-core test-odoo-account lint setup bench pot stop status clean
 
