@@ -1,0 +1,6 @@
+from . import test_limit_lifecycle
+from . import test_utilisation
+from . import test_verification
+from . import test_limit_concurrency
+from . import test_security
+from . import test_daily
