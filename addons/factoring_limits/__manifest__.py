@@ -5,7 +5,7 @@
     "and credit insurance",
     "version": "19.0.1.0.0",
     "category": "Accounting/Factoring",
-    "author": "Factoring CCM",
+    "author": "Factoring CCM contributors",
     "website": "https://github.com/factoring-ccm/factoring-ccm",
     "license": "AGPL-3",
     "depends": ["factoring_base"],

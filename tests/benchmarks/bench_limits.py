@@ -12,10 +12,11 @@ transaction rolled back at the end (the database is left as it was):
 
 1. set-up (not measured): a company with the generic chart and the factoring
    accounts; debtors and clients; ``--open`` open factored receivable items
-   (set-based INSERT ... SELECT, as bench_reports.py does), a third of them on
+   (set-based INSERT ... SELECT, as bench_reports.py does), a tenth of them on
    a funded schedule of the first client so that its funds in use count; an
-   active debtor limit for every debtor, a client limit for every client and a
-   pair limit for the first client's approved debtors (INSERT ... SELECT); a
+   active debtor limit for every debtor (100,000 to 250,000: some debtors are
+   over), a client limit for every client and a pair limit for the first
+   client's approved debtors (``--pair-limit``) (INSERT ... SELECT); a
    draft schedule of ``--lines`` lines of the first client over its approved
    debtors.
 2. measured, each as a fresh request (caches emptied), as the factoring manager:
@@ -49,7 +50,8 @@ class Prepared:
         self.__dict__.update(kwargs)
 
 
-def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000):
+def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000,
+            pair_limit=50000):
     from odoo import Command  # noqa: PLC0415
     from odoo.tools import SQL  # noqa: PLC0415
 
@@ -112,7 +114,7 @@ def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000):
         today=TODAY, journal=journal.id, company=company.id, currency=eur.id,
         n=open_items // 1000 + 1))
     move_ids = [row[0] for row in cr.fetchall()]
-    # every third item belongs to the first client, on its approved debtors,
+    # every tenth item belongs to the first client, on its approved debtors,
     # with a funded schedule line; the others spread over every client and debtor
     cr.execute(SQL("""
         INSERT INTO factoring_schedule_line (
@@ -125,7 +127,7 @@ def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000):
                (100 + (i * 37) %% 900)::numeric
           FROM generate_series(1, %(n)s) i RETURNING id, debtor_id, amount, invoice_date""",
         schedule=funded.id, company=company.id, client=first_client.id, approved=approved,
-        n_approved=len(approved), today=TODAY, currency=eur.id, n=open_items // 3))
+        n_approved=len(approved), today=TODAY, currency=eur.id, n=open_items // 10))
     funded_lines = cr.fetchall()
     cr.execute(SQL("""
         INSERT INTO account_move_line (
@@ -170,7 +172,7 @@ def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000):
                                      currency_id, amount, date_from, state, version,
                                      funding_check_count)
         SELECT 'Debtor ' || p.id, 'debtor', p.id, p.id, %(company)s, %(currency)s,
-               20000 + (p.id * 13) %% 80000, %(start)s, 'active', 1, 0
+               100000 + (p.id * 13) %% 150000, %(start)s, 'active', 1, 0
           FROM unnest(%(debtors)s::int[]) AS p(id)""",
         company=company.id, currency=eur.id, start=TODAY - timedelta(days=365),
         debtors=debtor_ids))
@@ -179,7 +181,7 @@ def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000):
                                      currency_id, amount, date_from, state, version,
                                      funding_check_count)
         SELECT 'Client ' || p.id, 'client', p.id, p.id, %(company)s, %(currency)s,
-               5000000, %(start)s, 'active', 1, 0
+               20000000, %(start)s, 'active', 1, 0
           FROM unnest(%(clients)s::int[]) AS p(id)""",
         company=company.id, currency=eur.id, start=TODAY - timedelta(days=365),
         clients=client_ids))
@@ -188,11 +190,11 @@ def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000):
                                      client_debtor_id, company_id, currency_id, amount,
                                      date_from, state, version, funding_check_count)
         SELECT 'Pair ' || cd.id, 'pair', cd.client_id, cd.debtor_id, cd.debtor_id, cd.id,
-               %(company)s, %(currency)s, 60000, %(start)s, 'active', 1, 0
+               %(company)s, %(currency)s, %(pair)s, %(start)s, 'active', 1, 0
           FROM factoring_client_debtor cd
          WHERE cd.client_id = %(client)s AND cd.company_id = %(company)s""",
         company=company.id, currency=eur.id, start=TODAY - timedelta(days=365),
-        client=first_client.id))
+        client=first_client.id, pair=pair_limit))
     schedule = env["factoring.schedule"].create({"agreement_id": agreement.id, "date": TODAY})
     env.flush_all()
     cr.execute(SQL("""
@@ -283,6 +285,9 @@ def parse_args(argv):
     parser.add_argument("--debtors", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=400)
     parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--pair-limit", type=float, default=50000.0,
+                        help="amount of the first client's pair limits (1000: every "
+                        "line of the schedule fails, the worst case of the reasons)")
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--log-level", default="warn")
     args = parser.parse_args(argv)
@@ -311,7 +316,8 @@ def main(argv=None):
         print("Generating %d open items over %d debtors and %d clients, a %d-line "
               "schedule ..." % (args.open_items, args.debtors, args.clients, args.lines),
               flush=True)
-        prepared = prepare(env, args.open_items, args.debtors, args.clients, args.lines)
+        prepared = prepare(env, args.open_items, args.debtors, args.clients, args.lines,
+                           pair_limit=args.pair_limit)
         print("  generated in %.0f s" % prepared.generation, flush=True)
         results, outputs = run_steps(prepared)
         try:

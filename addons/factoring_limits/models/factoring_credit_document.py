@@ -113,7 +113,8 @@ class FactoringCreditDocument(models.Model):
         today = today or fields.Date.context_today(self)
         activity_type = self.env.ref("factoring_limits.mail_activity_document_expiring")
         documents = self.browse()
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"].sudo().search(
+                [("factoring_limit_document_days", ">=", 0)]):
             soon = today + timedelta(days=company.factoring_limit_document_days)
             documents |= self.sudo().search([
                 ("company_id", "=", company.id), ("expiry_date", "!=", False),
@@ -128,7 +129,7 @@ class FactoringCreditDocument(models.Model):
             user = document.analyst_id or self.env.ref("base.user_admin")
             document.activity_schedule(
                 "factoring_limits.mail_activity_document_expiring", user_id=user.id,
-                date_deadline=min(document.expiry_date, max(today, document.expiry_date)),
+                date_deadline=document.expiry_date,
                 summary=self.env._("Renew %(doc)s of %(partner)s (expires %(date)s)",
                                    doc=document.name, partner=document.partner_id.display_name,
                                    date=document.expiry_date))

@@ -180,7 +180,7 @@ class FactoringLimit(models.Model):
         counts = dict(self.env["factoring.limit.approval"].sudo()._read_group(
             [("limit_id", "in", self.ids)], ["limit_id"], ["__count"]))
         for limit in self:
-            limit.approval_count = counts.get(limit.sudo(), 0) or counts.get(limit, 0)
+            limit.approval_count = counts.get(limit, 0)
 
     @api.depends_context("uid")
     def _compute_can_approve(self):
@@ -355,6 +355,7 @@ class FactoringLimit(models.Model):
                 super(FactoringLimit, limit).write({"client_debtor_id": record.id})
         for limit in (self - pairs).filtered("client_debtor_id"):
             super(FactoringLimit, limit).write({"client_debtor_id": False})
+        return True
 
     # ------------------------------------------------------------------
     # Life cycle

@@ -34,14 +34,14 @@ class FactoringLimitEngine(models.AbstractModel):
         day = day or fields.Date.context_today(self)
         factors = {}
         target = company.currency_id
-        for currency in self.env["res.currency"].sudo().search([]):
+        for currency in self.env["res.currency"].sudo().search([("active", "=", True)]):
             factors[currency.id] = 1.0 if currency == target else \
                 currency._get_conversion_rate(currency, target, company, day)
         return factors
 
     @api.model
     def _exposure(self, company, debtor_ids=None, client_ids=None, exclude_schedule_id=0,
-                  include_verified=True):
+                  include_verified=True, debtors_only=False):
         """One statement: utilisation per debtor, per client x debtor pair and
         funds in use per client.
 
@@ -50,6 +50,7 @@ class FactoringLimitEngine(models.AbstractModel):
         :param include_verified: count the verified unfunded schedule lines (not
             at funding time: there, as for duplicate invoices, only what is funded
             counts, and the first schedule funded wins)
+        :param debtors_only: only the debtors' utilisation (pair and funds empty)
         :return: (debtor {id: amount}, pair {(client, debtor): amount},
                   funds {client: amount})
         """
@@ -92,11 +93,16 @@ class FactoringLimitEngine(models.AbstractModel):
                    AND (NOT %(restrict)s OR l.debtor_id = ANY(%(debtors)s)
                         OR s.client_id = ANY(%(clients)s))
             )
+            %(totals)s
+            """,
+            totals=SQL("""
+            SELECT debtor_id, NULL, 0, 1, SUM(exposure), 0
+              FROM exposure
+          GROUP BY debtor_id""") if debtors_only else SQL("""
             SELECT debtor_id, client_id, GROUPING(debtor_id), GROUPING(client_id),
                    SUM(exposure), SUM(funds)
               FROM exposure
-          GROUP BY GROUPING SETS ((debtor_id, client_id), (debtor_id), (client_id))
-            """,
+          GROUP BY GROUPING SETS ((debtor_id, client_id), (debtor_id), (client_id))"""),
             company=company.id, restrict=restrict, debtors=debtors, clients=clients,
             currencies=list(factors), factors=list(factors.values()),
             exclude=exclude_schedule_id or 0, include_verified=include_verified,
@@ -170,7 +176,7 @@ class FactoringLimitEngine(models.AbstractModel):
         """Every debtor with exposure or a limit: (debtor id, limit or None,
         utilisation, headroom or None), sorted by headroom (the tightest first;
         debtors without a limit last). Two statements for all debtors."""
-        by_debtor, _pairs, _funds = self._exposure(company)
+        by_debtor, _pairs, _funds = self._exposure(company, debtors_only=True)
         limits = self._limits_in_force(company)
         debtor_limits = {
             debtor_id: amount for (scope, _client, debtor_id), (_id, amount) in limits.items()

@@ -1,5 +1,5 @@
 from odoo import models
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, get_lang
 
 # Amounts within this much of a limit count as within it (rounding of conversions).
 EPSILON = 0.005
@@ -70,17 +70,47 @@ class FactoringSchedule(models.Model):
             debtor_ids)}
         currency = company.currency_id
         rate = self.agreement_id.advance_rate / 100.0
+        # Amounts formatted like format_amount, without its per-call language
+        # look-ups, and messages translated once: a schedule of 10,000 lines may
+        # fail everywhere, and its reasons must not take longer than the checks.
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        lang_data = lang._get_data(id=lang.id)
+        fmt = f"%.{currency.decimal_places}f"
+        pre = f"{currency.symbol or ''}\N{NO-BREAK SPACE}" if currency.position == "before" else ""
+        post = f"\N{NO-BREAK SPACE}{currency.symbol or ''}" if currency.position != "before" else ""
+        # the usual grouping by thousands formatted by Python itself
+        simple = lang_data.grouping in ("[3,0]", "[3]")
+        separators = str.maketrans({",": lang_data.thousands_sep or "",
+                                    ".": lang_data.decimal_point or "."})
+        spec = f",.{currency.decimal_places}f"
 
         def money(amount):
-            return format_amount(self.env, amount, currency)
+            amount = currency.round(amount)
+            text = format(amount, spec).translate(separators) if simple else \
+                lang.format(fmt, amount, grouping=True)
+            text = text.replace(" ", "\N{NO-BREAK SPACE}").replace(
+                "-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            return f"{pre}{text}{post}"
 
-        def over(limit, used, cumulated, label):
+        over_template = self.env._(
+            "%(label)s %(limit)s of %(amount)s exceeded: utilisation %(used)s plus "
+            "%(cumulated)s in this schedule up to this line, headroom %(headroom)s")
+        labels = {
+            "pair": self.env._("client x debtor limit"),
+            "debtor": self.env._("debtor limit"),
+            "client": self.env._("client limit (funds in use)"),
+        }
+        concentration_template = self.env._(
+            "concentration of %(debtor)s reaches %(share)s %% of %(client)s's open "
+            "items (%(amount)s of %(total)s after this schedule), above the "
+            "agreement's maximum of %(max)s %%")
+
+        def over(limit, used, cumulated, scope):
             limit_id, amount = limit
-            return self.env._(
-                "%(label)s %(limit)s of %(amount)s exceeded: utilisation %(used)s plus "
-                "%(cumulated)s in this schedule up to this line, headroom %(headroom)s",
-                label=label, limit=names[limit_id], amount=money(amount), used=money(used),
-                cumulated=money(cumulated), headroom=money(amount - used))
+            return over_template % {
+                "label": labels[scope], "limit": names[limit_id], "amount": money(amount),
+                "used": money(used), "cumulated": money(cumulated),
+                "headroom": money(amount - used)}
 
         schedule_total = lines[-1][4]
         client_total = sum(amount for (c, _d), amount in by_pair.items() if c == client_id)
@@ -92,28 +122,24 @@ class FactoringSchedule(models.Model):
             pair = limits.get(("pair", client_id, debtor_id))
             pair_used = by_pair.get((client_id, debtor_id), 0.0)
             if pair and pair_used + cum_debtor > pair[1] + EPSILON:
-                reasons.append(over(pair, pair_used, cum_debtor, self.env._("client x debtor limit")))
+                reasons.append(over(pair, pair_used, cum_debtor, "pair"))
             debtor = limits.get(("debtor", 0, debtor_id))
             debtor_used = by_debtor.get(debtor_id, 0.0)
             if debtor and debtor_used + cum_debtor > debtor[1] + EPSILON:
-                reasons.append(over(debtor, debtor_used, cum_debtor, self.env._("debtor limit")))
+                reasons.append(over(debtor, debtor_used, cum_debtor, "debtor"))
             if client_limit:
                 client_used = funds.get(client_id, 0.0)
                 advance = currency.round(cum_total * rate)
                 if client_used + advance > client_limit[1] + EPSILON:
-                    reasons.append(over(client_limit, client_used, advance,
-                                        self.env._("client limit (funds in use)")))
+                    reasons.append(over(client_limit, client_used, advance, "client"))
             if check_concentration and final_total > 0:
                 share = 100.0 * (pair_used + cum_debtor) / final_total
                 if share > max_share + 1e-9:
-                    reasons.append(self.env._(
-                        "concentration of %(debtor)s reaches %(share)s %% of %(client)s's open "
-                        "items (%(amount)s of %(total)s after this schedule), above the "
-                        "agreement's maximum of %(max)s %%",
-                        debtor=debtor_names.get(debtor_id, ""), share=f"{share:.1f}",
-                        client=self.client_id.display_name,
-                        amount=money(pair_used + cum_debtor), total=money(final_total),
-                        max=f"{max_share:g}"))
+                    reasons.append(concentration_template % {
+                        "debtor": debtor_names.get(debtor_id, ""), "share": f"{share:.1f}",
+                        "client": self.client_id.display_name,
+                        "amount": money(pair_used + cum_debtor), "total": money(final_total),
+                        "max": f"{max_share:g}"})
             if reasons:
                 errors[line_id] = reasons
         return [], errors

@@ -4,3 +4,4 @@ from . import test_verification
 from . import test_limit_concurrency
 from . import test_security
 from . import test_daily
+from . import test_demo

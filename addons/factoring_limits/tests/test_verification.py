@@ -86,6 +86,8 @@ class TestLimitVerification(LimitsCommon):
         self.assertIn("concentration of Grand Magasin SA reaches 66.7 %",
                       schedule.line_ids.check_message)
         self.assertIn("maximum of 60 %", schedule.line_ids.check_message)
+        self.assertNotIn("%%", schedule.line_ids.check_message)
+        self.assertIn("66.7 % of Tissages du Nord", schedule.line_ids.check_message)
         balanced = self.verify([
             {"invoice_number": "K-3", "amount": 1000.0},
             {"invoice_number": "K-4", "amount": 2000.0, "debtor_id": self.debtor_b.id}])
