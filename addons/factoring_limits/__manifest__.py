@@ -28,5 +28,10 @@
     "demo": [
         "demo/factoring_limits_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "factoring_limits/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

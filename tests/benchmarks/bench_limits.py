@@ -216,7 +216,16 @@ def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000,
     generation = time.perf_counter() - t0
     user_env = env(user=user.id, context={
         "allowed_company_ids": [company.id], "lang": "en_US", "tz": "UTC"})
-    return Prepared(env=user_env, company=company.with_env(user_env),
+    if oca_installed(env):
+        # OCA's total risk counts the groups a partner includes: open and
+        # unpaid items, on the invoice account and others
+        cr.execute(SQL("""
+            UPDATE res_partner SET risk_invoice_open_include = TRUE,
+                   risk_invoice_unpaid_include = TRUE, risk_account_amount_include = TRUE,
+                   risk_account_amount_unpaid_include = TRUE
+             WHERE id = ANY(%s)""", debtor_ids))
+        env["res.partner"].invalidate_model()
+    return Prepared(env=user_env, company=company.with_env(user_env), debtor_ids=debtor_ids,
                     schedule=schedule.with_env(user_env), generation=generation,
                     debtors=len(debtor_ids), lines=lines, open_items=open_items)
 
@@ -230,6 +239,22 @@ def expected_exposure(env, company):
     return float(env.cr.fetchone()[0])
 
 
+OCA_STEP = "OCA account_financial_risk, same debtors"
+
+
+def oca_installed(env):
+    return "risk_total" in env["res.partner"]._fields
+
+
+def oca_risk(env, debtor_ids):
+    """OCA's account_financial_risk computing its risk figures (total risk,
+    remaining) for the same debtors, sorted by what remains."""
+    partners = env["res.partner"].browse(debtor_ids)
+    rows = [(p.id, p.risk_total, p.risk_remaining_value) for p in partners]
+    rows.sort(key=lambda r: (r[2], r[0]))
+    return rows
+
+
 def run_steps(prepared):
     env = prepared.env
     company = prepared.company
@@ -241,6 +266,8 @@ def run_steps(prepared):
         ("limits check", lambda: schedule._verify_limits()),
         ("verify schedule", lambda: schedule.action_verify()),
     ]
+    if oca_installed(env):
+        steps.insert(1, (OCA_STEP, lambda: oca_risk(env, prepared.debtor_ids)))
     for name, step in steps:
         bench_schedule._fresh_request(env)
         with bench_schedule.Meter(name) as meter:
@@ -270,7 +297,34 @@ def check(prepared, outputs):
     bench_schedule._check(len(failing) == len(errors),
                           "verification stored the limits errors: %d != %d"
                           % (len(failing), len(errors)))
-    return {"utilisation": total, "expected": expected, "failing lines": len(errors)}
+    summary = {"utilisation": total, "expected": expected, "failing lines": len(errors)}
+    if OCA_STEP in outputs:
+        oca_total = sum(row[1] for row in outputs[OCA_STEP])
+        bench_schedule._check(abs(oca_total - expected) < 0.01,
+                              "OCA's total risk %.2f != open items %.2f" % (oca_total, expected))
+        summary["oca total risk"] = oca_total
+    return summary
+
+
+def load_registry(args):
+    """bench_schedule.load_registry, with OCA's folder added to the addons path."""
+    if not args.oca_addons:
+        return bench_schedule.load_registry(args)
+    import threading  # noqa: PLC0415
+    src = os.path.abspath(args.odoo_src)
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
+                         args.log_level], setup_logging=True)
+    paths = [p for p in config["addons_path"]] + [os.path.abspath(args.oca_addons)]
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
+                         args.log_level, "--addons-path", ",".join(paths)], setup_logging=True)
+    threading.current_thread().dbname = args.database
+    return odoo, Registry(args.database)
 
 
 def parse_args(argv):
@@ -288,6 +342,9 @@ def parse_args(argv):
     parser.add_argument("--pair-limit", type=float, default=50000.0,
                         help="amount of the first client's pair limits (1000: every "
                         "line of the schedule fails, the worst case of the reasons)")
+    parser.add_argument("--oca-addons", metavar="PATH",
+                        help="folder holding OCA's account_financial_risk (installed in the "
+                        "database): time its risk figures for the same debtors too")
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--log-level", default="warn")
     args = parser.parse_args(argv)
@@ -300,7 +357,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    _odoo, registry = bench_schedule.load_registry(args)
+    _odoo, registry = load_registry(args)
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     if "factoring.limit" not in registry:
@@ -333,6 +390,13 @@ def main(argv=None):
                 else "OVER TARGET"
             print("| %s | %.2f s | %.2f s | %.0f MB | %s |" % (
                 name, m.seconds, m.cpu_seconds, m.rss_peak_mb, verdict))
+        if OCA_STEP in results:
+            ours = results["debtor headroom sorted"].seconds
+            theirs = results[OCA_STEP].seconds
+            print()
+            print("Side by side, same %d debtors: factoring_limits %.2f s, OCA "
+                  "account_financial_risk %.2f s (ratio OCA / ours: %.1f)"
+                  % (prepared.debtors, ours, theirs, theirs / ours if ours else 0.0))
         print()
         print("Checks: %s" % summary)
         print("Machine: %(nproc)s cores, %(cpu)s, %(memory)s, Python %(python)s, "

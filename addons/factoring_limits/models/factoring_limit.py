@@ -38,6 +38,8 @@ LIMIT_TERMS = (
     "scope", "client_id", "debtor_id", "company_id", "currency_id", "amount", "date_from",
     "date_to", "is_temporary",
 )
+# What credit risk owns once the limit has left the draft.
+LIMIT_CREDIT_FIELDS = ("review_date", "proposal_note", "document_ids")
 # Documents that make a large debtor limit approvable.
 FINANCIAL_DOCUMENTS = ("agency_report", "financial_statements")
 
@@ -70,7 +72,7 @@ class FactoringLimit(models.Model):
         string="Partner", help="The debtor of a debtor or pair limit, the client of a client limit.")
     client_debtor_id = fields.Many2one(
         "factoring.client.debtor", string="Client x Debtor", index="btree_not_null",
-        readonly=True, ondelete="restrict",
+        readonly=True, ondelete="restrict", copy=False,
         help="The client x debtor record a pair limit hangs on.")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company)
@@ -300,6 +302,10 @@ class FactoringLimit(models.Model):
                         "Limit %(limit)s is %(state)s: its terms can no longer change; "
                         "request a new version.",
                         limit=limit._label(), state=limit._state_label()))
+        if set(LIMIT_CREDIT_FIELDS) & set(vals) and not is_guarded(self) and \
+                any(limit.state != "draft" for limit in self):
+            check_groups(self.env, (ANALYST_GROUP,), self.env._(
+                "change the review date, proposal or documents of a limit (%s)", self._names()))
         if "document_ids" in vals:
             frozen = self.filtered(lambda rec: rec.state not in ("draft", "requested"))
             if frozen:

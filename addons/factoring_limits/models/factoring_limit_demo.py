@@ -10,7 +10,7 @@ class FactoringLimit(models.Model):
     def _demo_load(self):
         """Galata Factoring's limits, taken through their real life cycle by the
         demo team: active, superseded, expired, rejected, requested, proposed
-        (pending approval) and draft versions; a client near its limit; credit
+        (pending approval) and draft versions; a client (Indigo) near its limit; credit
         documents (one expired) and a credit insurance policy."""
         ref = self.env.ref
         company = ref("base.main_company")
@@ -36,10 +36,13 @@ class FactoringLimit(models.Model):
 
         berger = ref("factoring_base.debtor_berger")
         van_dijk = ref("factoring_base.debtor_van_dijk")
-        moda_vela = ref("factoring_base.debtor_moda_vela")
+        # a debtor no demo schedule uses: its expired limit blocks nothing
+        castellano = ref("factoring_base.debtor_castellano")
         garde_robe = ref("factoring_base.debtor_garde_robe")
         roubaix = ref("factoring_base.debtor_comptoir_roubaix")
         valmont = ref("factoring_base.client_valmont")
+        # not Valmont: base's browser tour verifies a new schedule of Valmont
+        indigo = ref("factoring_base.client_indigo")
         (berger | van_dijk | roubaix).write({"factoring_credit_analyst_id": analyst.id})
 
         Document.create([
@@ -71,7 +74,7 @@ class FactoringLimit(models.Model):
         approve(limit("debtor", 60000.0, debtor_id=van_dijk.id,
                       date_from=today - timedelta(days=30),
                       reason="Seasonal peak; payments on time for six months."))
-        approve(limit("debtor", 30000.0, debtor_id=moda_vela.id,
+        approve(limit("debtor", 30000.0, debtor_id=castellano.id,
                       date_to=today - timedelta(days=5),
                       reason="Trial limit for one season."))
         self._expire_ended(today)
@@ -89,9 +92,9 @@ class FactoringLimit(models.Model):
         limit("pair", 50000.0, client_id=valmont.id, debtor_id=berger.id,
               reason="Cap Valmont's share of Berger.").with_user(cm).action_request()
         limit("debtor", 25000.0, debtor_id=garde_robe.id, reason="Second try, lower.")
-        # Valmont is near its client limit: 95 % of its funds in use
+        # Indigo is near its client limit: about 95 % of it in use
         funds = self.env["factoring.limit.engine"]._exposure(
-            company, client_ids=valmont.ids)[2].get(valmont.id, 0.0)
-        approve(limit("client", max(round(funds / 0.95, -3), 10000.0), client_id=valmont.id,
-                      reason="Whole-turnover facility."))
+            company, client_ids=indigo.ids)[2].get(indigo.id, 0.0)
+        approve(limit("client", max(round(funds / 0.95, -3), 10000.0), client_id=indigo.id,
+                      reason="Seasonal facility for the finishing works."))
         return True

@@ -5,3 +5,4 @@ from . import test_limit_concurrency
 from . import test_security
 from . import test_daily
 from . import test_demo
+from . import test_tours

@@ -30,8 +30,8 @@ class TestDemo(TransactionCase):
     def test_expired_document_and_client_near_its_limit(self):
         expired = self.env["factoring.credit.document"].search([("state", "=", "expired")])
         self.assertTrue(expired)
-        valmont = self.env.ref("factoring_base.client_valmont").with_context(
+        indigo = self.env.ref("factoring_base.client_indigo").with_context(
             allowed_company_ids=self.company.ids)
-        self.assertTrue(valmont.factoring_has_client_limit)
-        self.assertGreaterEqual(valmont.factoring_client_utilisation_pct, 85.0)
-        self.assertLessEqual(valmont.factoring_client_utilisation_pct, 100.0)
+        self.assertTrue(indigo.factoring_has_client_limit)
+        self.assertGreaterEqual(indigo.factoring_client_utilisation_pct, 85.0)
+        self.assertLessEqual(indigo.factoring_client_utilisation_pct, 100.0)

@@ -90,3 +90,18 @@ class TestLimitLifecycle(LimitsCommon):
         self.assertEqual(limit.state, "rejected")
         self.assertEqual(limit.rejection_reason, "Debtor in default")
         self.assertEqual(limit.rejected_user_id, self.users["credit_analyst"])
+
+    def test_new_version_is_a_draft_copy(self):
+        first = self.active_limit(amount=10000.0, review_date=date(2026, 12, 1))
+        action = first.with_user(self.users["client_manager"]).action_new_version()
+        new = self.Limit.browse(action["res_id"])
+        self.assertEqual((new.state, new.version, new.amount), ("draft", 2, 10000.0))
+        self.assertFalse(new.requester_id or new.approval_ids or new.reason)
+        new.with_user(self.users["client_manager"]).write(
+            {"amount": 12000.0, "reason": "More orders"})
+        self.activate(new)
+        self.assertEqual(first.state, "superseded")
+        self.assertEqual(new.previous_id, first)
+        with self.assertRaises(AccessError):
+            new.with_user(self.users["client_manager"]).write({"review_date": date(2027, 1, 1)})
+        new.with_user(self.users["credit_analyst"]).write({"review_date": date(2027, 1, 1)})
