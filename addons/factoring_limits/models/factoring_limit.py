@@ -147,7 +147,7 @@ class FactoringLimit(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("scope", "client_id", "debtor_id", "version")
+    @api.depends("scope", "client_id.name", "debtor_id.name", "version")
     def _compute_name(self):
         labels = dict(SCOPES)
         for limit in self:
