@@ -1,0 +1,161 @@
+from odoo import models
+from odoo.tools import SQL, get_lang
+
+# Amounts within this much of a limit count as within it (rounding of conversions).
+EPSILON = 0.005
+
+
+class FactoringSchedule(models.Model):
+    _inherit = "factoring.schedule"
+
+    def _factoring_verification_checks(self):
+        return super()._factoring_verification_checks() + ["limits"]
+
+    def _verify_limits(self, funding=False):
+        """Pair, debtor and client limits and the agreement's maximum
+        concentration, each line cumulated with the earlier lines of the
+        schedule (in the schedule's order).
+
+        A line fails when the utilisation of its pair or debtor plus the lines
+        of this schedule on that debtor up to it exceed the limit; when the
+        client's funds in use plus the advance on the lines up to it exceed the
+        client limit; or (for clients with a client limit) when the debtor's
+        share of the client's open items after the whole schedule passes the
+        agreement's maximum concentration from that line on. Utilisation counts
+        the verified unfunded lines of other schedules, except at funding.
+
+        At funding the active limit rows relied on are written (a counter): two
+        fundings at once on the same limit conflict in the database, the
+        second one fails with a serialization error, Odoo retries it, and the
+        retry sees the first funding's items and fails the headroom check.
+        Three statements for the whole schedule.
+        """
+        self.ensure_one()
+        company = self.company_id
+        client_id = self.client_id.id
+        Engine = self.env["factoring.limit.engine"]
+        factors = Engine._currency_factors(company)
+        lines = self.env.execute_query(SQL(
+            """
+            SELECT l.id, l.debtor_id, l.amount * r.factor,
+                   SUM(l.amount * r.factor) OVER (
+                       PARTITION BY l.debtor_id ORDER BY l.sequence, l.id),
+                   SUM(l.amount * r.factor) OVER (ORDER BY l.sequence, l.id)
+              FROM factoring_schedule_line l
+              JOIN unnest(%(currencies)s::int[], %(factors)s::numeric[])
+                       AS r(currency_id, factor) ON r.currency_id = l.currency_id
+             WHERE l.schedule_id = %(schedule)s AND l.debtor_id IS NOT NULL AND l.amount > 0
+          ORDER BY l.sequence, l.id
+            """,
+            currencies=list(factors), factors=list(factors.values()), schedule=self.id))
+        if not lines:
+            return [], {}
+        debtor_ids = list({row[1] for row in lines})
+        if funding:
+            self._touch_limits(debtor_ids)
+        limits = Engine._limits_in_force(company, debtor_ids=debtor_ids, client_ids=[client_id])
+        limits = {key: value for key, value in limits.items()
+                  if key[0] != "pair" and key[0] != "client" or key[1] == client_id}
+        client_limit = limits.get(("client", client_id, 0))
+        max_share = self.agreement_id.max_concentration
+        check_concentration = bool(client_limit) and max_share < 100.0
+        if not limits:
+            return [], {}
+        by_debtor, by_pair, funds = Engine._exposure(
+            company, debtor_ids=debtor_ids, client_ids=[client_id],
+            exclude_schedule_id=self.id, include_verified=not funding)
+        names = {limit.id: limit.display_name for limit in self.env["factoring.limit"].sudo().browse(
+            [value[0] for value in limits.values()])}
+        debtor_names = {p.id: p.display_name for p in self.env["res.partner"].sudo().browse(
+            debtor_ids)}
+        currency = company.currency_id
+        rate = self.agreement_id.advance_rate / 100.0
+        # Amounts formatted like format_amount, without its per-call language
+        # look-ups, and messages translated once: a schedule of 10,000 lines may
+        # fail everywhere, and its reasons must not take longer than the checks.
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        lang_data = lang._get_data(id=lang.id)
+        fmt = f"%.{currency.decimal_places}f"
+        pre = f"{currency.symbol or ''}\N{NO-BREAK SPACE}" if currency.position == "before" else ""
+        post = f"\N{NO-BREAK SPACE}{currency.symbol or ''}" if currency.position != "before" else ""
+        # the usual grouping by thousands formatted by Python itself
+        simple = lang_data.grouping in ("[3,0]", "[3]")
+        separators = str.maketrans({",": lang_data.thousands_sep or "",
+                                    ".": lang_data.decimal_point or "."})
+        spec = f",.{currency.decimal_places}f"
+
+        def money(amount):
+            amount = currency.round(amount)
+            text = format(amount, spec).translate(separators) if simple else \
+                lang.format(fmt, amount, grouping=True)
+            text = text.replace(" ", "\N{NO-BREAK SPACE}").replace(
+                "-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            return f"{pre}{text}{post}"
+
+        over_template = self.env._(
+            "%(label)s %(limit)s of %(amount)s exceeded: utilisation %(used)s plus "
+            "%(cumulated)s in this schedule up to this line, headroom %(headroom)s")
+        labels = {
+            "pair": self.env._("client x debtor limit"),
+            "debtor": self.env._("debtor limit"),
+            "client": self.env._("client limit (funds in use)"),
+        }
+        concentration_template = self.env._(
+            "concentration of %(debtor)s reaches %(share)s %% of %(client)s's open "
+            "items (%(amount)s of %(total)s after this schedule), above the "
+            "agreement's maximum of %(max)s %%")
+
+        def over(limit, used, cumulated, scope):
+            limit_id, amount = limit
+            return over_template % {
+                "label": labels[scope], "limit": names[limit_id], "amount": money(amount),
+                "used": money(used), "cumulated": money(cumulated),
+                "headroom": money(amount - used)}
+
+        schedule_total = lines[-1][4]
+        client_total = sum(amount for (c, _d), amount in by_pair.items() if c == client_id)
+        final_total = float(client_total) + float(schedule_total)
+        errors = {}
+        for line_id, debtor_id, _amount, cum_debtor, cum_total in lines:
+            cum_debtor, cum_total = float(cum_debtor), float(cum_total)
+            reasons = []
+            pair = limits.get(("pair", client_id, debtor_id))
+            pair_used = by_pair.get((client_id, debtor_id), 0.0)
+            if pair and pair_used + cum_debtor > pair[1] + EPSILON:
+                reasons.append(over(pair, pair_used, cum_debtor, "pair"))
+            debtor = limits.get(("debtor", 0, debtor_id))
+            debtor_used = by_debtor.get(debtor_id, 0.0)
+            if debtor and debtor_used + cum_debtor > debtor[1] + EPSILON:
+                reasons.append(over(debtor, debtor_used, cum_debtor, "debtor"))
+            if client_limit:
+                client_used = funds.get(client_id, 0.0)
+                advance = currency.round(cum_total * rate)
+                if client_used + advance > client_limit[1] + EPSILON:
+                    reasons.append(over(client_limit, client_used, advance, "client"))
+            if check_concentration and final_total > 0:
+                share = 100.0 * (pair_used + cum_debtor) / final_total
+                if share > max_share + 1e-9:
+                    reasons.append(concentration_template % {
+                        "debtor": debtor_names.get(debtor_id, ""), "share": f"{share:.1f}",
+                        "client": self.client_id.display_name,
+                        "amount": money(pair_used + cum_debtor), "total": money(final_total),
+                        "max": f"{max_share:g}"})
+            if reasons:
+                errors[line_id] = reasons
+        return [], errors
+
+    def _touch_limits(self, debtor_ids):
+        """Write the active limit rows this funding relies on (see _verify_limits)."""
+        self.env["factoring.limit"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            UPDATE factoring_limit
+               SET funding_check_count = funding_check_count + 1
+             WHERE company_id = %(company)s AND state = 'active'
+               AND ((scope = 'debtor' AND debtor_id = ANY(%(debtors)s))
+                    OR (scope = 'pair' AND client_id = %(client)s
+                        AND debtor_id = ANY(%(debtors)s))
+                    OR (scope = 'client' AND client_id = %(client)s))
+            """,
+            company=self.company_id.id, debtors=debtor_ids, client=self.client_id.id))
+        self.env["factoring.limit"].invalidate_model(["funding_check_count"])

@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    factoring_limit_document_days = fields.Integer(
+        related="company_id.factoring_limit_document_days", readonly=False)
+    factoring_limit_document_amount = fields.Monetary(
+        related="company_id.factoring_limit_document_amount", readonly=False,
+        currency_field="currency_id")
