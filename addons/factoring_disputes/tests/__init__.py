@@ -1,0 +1,2 @@
+from . import test_dispute
+from . import test_resolution
