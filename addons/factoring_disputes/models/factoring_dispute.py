@@ -391,6 +391,8 @@ class FactoringDispute(models.Model):
 
     def action_view_items(self):
         self.ensure_one()
+        check_groups(self.env, ["factoring_base.group_factoring_user"],
+                     self.env._("read disputes"))
         self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_base.action_factoring_open_items")
@@ -403,6 +405,8 @@ class FactoringDispute(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
+        check_groups(self.env, ["factoring_base.group_factoring_user"],
+                     self.env._("read disputes"))
         self.check_access("read")
         return {
             "type": "ir.actions.act_window",
@@ -497,7 +501,7 @@ class FactoringDispute(models.Model):
                 for r in resolutions)))
         resolutions._check_allocation()
         self._factoring_after_resolution()
-        return resolutions
+        return resolutions.with_env(self.env)
 
     def _writeoff_allowance(self):
         """The current user's write-off allowance in this dispute's company, or

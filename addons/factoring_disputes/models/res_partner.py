@@ -48,6 +48,7 @@ class ResPartner(models.Model):
 
     def action_factoring_view_disputes(self):
         self.ensure_one()
+        self.env["factoring.dispute"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "factoring_disputes.action_factoring_dispute")
         action["domain"] = ["|", ("debtor_id", "=", self.id), ("client_id", "=", self.id)]
