@@ -19,6 +19,16 @@ class FactoringDisputeReport(models.Model):
     _description = "Dispute Analysis"
     _auto = False
     _order = "date_open desc"
+    # flushed before the view is read
+    _depends = {
+        "factoring.dispute": [
+            "company_id", "debtor_id", "client_id", "reason_id", "user_id", "team_id",
+            "stage_id", "state", "date_open", "date_closed", "date_deadline",
+            "amount_disputed", "amount_credited", "amount_written_off", "amount_debtor_pays",
+            "amount_rejected", "amount_unresolved",
+        ],
+        "res.company": ["currency_id"],
+    }
 
     dispute_id = fields.Many2one("factoring.dispute", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

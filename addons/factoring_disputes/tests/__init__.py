@@ -1,3 +1,5 @@
 from . import test_dispute
 from . import test_resolution
 from . import test_security
+from . import test_mail_cron
+from . import test_analysis
