@@ -128,7 +128,7 @@ class FactoringDispute(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return self.env["factoring.dispute.stage"].search([])
+        return self.env["factoring.dispute.stage"].search([("active", "=", True)])
 
     @api.depends("date_open", "reason_id.sla_days")
     def _compute_date_deadline(self):
@@ -237,6 +237,7 @@ class FactoringDispute(models.Model):
                     "A dispute is opened in an open stage; it reaches a closed stage only "
                     "through its resolution."))
             self._prepare_defaults(vals)
+            self._precheck_lines(vals)
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")
                                                          or self.env.company.id)
@@ -270,6 +271,21 @@ class FactoringDispute(models.Model):
                 or self.env.uid
         if "team_id" not in vals and reason.team_id:
             vals["team_id"] = reason.team_id.id
+
+    @api.model
+    def _precheck_lines(self, vals):
+        """The items of a new dispute are checked before anything is written."""
+        Line = self.env["factoring.dispute.line"]
+        Item = self.env["account.move.line"]
+        Partner = self.env["res.partner"]
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        for command in vals.get("line_ids") or []:
+            if command[0] == 0 and command[2].get("move_line_id"):
+                Line._check_item_values(
+                    vals.get("name") or self.env._("New dispute"),
+                    Partner.browse(vals.get("debtor_id")), Partner.browse(vals.get("client_id")),
+                    company, Item.browse(command[2]["move_line_id"]),
+                    command[2].get("amount", 0.0), exclude=Line)
 
     def write(self, vals):
         check_protected(self, [vals], DISPUTE_PROTECTED, lambda _vals: self._names())

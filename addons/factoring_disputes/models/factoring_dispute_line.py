@@ -71,46 +71,66 @@ class FactoringDisputeLine(models.Model):
     # ------------------------------------------------------------------
     def _check_item(self, amounts=True):
         """The item is an open receivable of the dispute's debtor (and client), in
-        its company, and the disputed amount is positive and at most the item's
-        open residual. Raises naming the dispute, the item and the reason."""
+        its company, in no other open dispute, and the disputed amount is
+        positive and at most the item's open residual. Raises naming the
+        dispute, the item and the reason."""
         for line in self:
-            dispute, item = line.dispute_id, line.move_line_id.sudo()
-            label = item.factoring_invoice_number or item.display_name
-            if item.parent_state != "posted" or item.reconciled \
-                    or item.account_id.account_type != "asset_receivable":
+            dispute = line.dispute_id
+            self._check_item_values(
+                dispute.name, dispute.debtor_id, dispute.client_id, dispute.company_id,
+                line.move_line_id, line.amount if amounts else None,
+                exclude=line if line.dispute_open else None)
+
+    @api.model
+    def _check_item_values(self, name, debtor, client, company, item, amount, exclude=None):
+        """See :meth:`_check_item`; also called before anything is written
+        (``exclude``: the line itself, or None to skip the other-dispute check
+        of a closed dispute's line)."""
+        item = item.sudo()
+        label = item.factoring_invoice_number or item.display_name
+        if item.parent_state != "posted" or item.reconciled \
+                or item.account_id.account_type != "asset_receivable":
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s: %(item)s is not an open receivable item (posted, "
+                "not fully paid).", dispute=name, item=label))
+        if debtor and item.partner_id.commercial_partner_id != debtor:
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s: item %(item)s belongs to %(other)s, not to the "
+                "disputing debtor %(debtor)s.", dispute=name, item=label,
+                other=item.partner_id.display_name, debtor=debtor.display_name))
+        if item.factoring_client_id != client:
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s: item %(item)s was sold by %(other)s, not by the "
+                "dispute's client %(client)s; open one dispute per client.",
+                dispute=name, item=label,
+                other=item.factoring_client_id.display_name
+                or self.env._("nobody (own invoice)"),
+                client=client.display_name or self.env._("none (own invoices)")))
+        if item.company_id != company:
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s: item %(item)s is in company %(company)s.",
+                dispute=name, item=label, company=item.company_id.name))
+        if exclude is not None:
+            other = self.sudo().search([
+                ("move_line_id", "=", item.id), ("dispute_open", "=", True),
+                ("id", "not in", exclude.ids)], limit=1)
+            if other:
                 raise ValidationError(self.env._(
-                    "Dispute %(dispute)s: %(item)s is not an open receivable item (posted, "
-                    "not fully paid).", dispute=dispute.name, item=label))
-            if dispute.debtor_id and item.partner_id.commercial_partner_id != dispute.debtor_id:
-                raise ValidationError(self.env._(
-                    "Dispute %(dispute)s: item %(item)s belongs to %(other)s, not to the "
-                    "disputing debtor %(debtor)s.", dispute=dispute.name, item=label,
-                    other=item.partner_id.display_name, debtor=dispute.debtor_id.display_name))
-            if item.factoring_client_id != dispute.client_id:
-                raise ValidationError(self.env._(
-                    "Dispute %(dispute)s: item %(item)s was sold by %(other)s, not by the "
-                    "dispute's client %(client)s; open one dispute per client.",
-                    dispute=dispute.name, item=label,
-                    other=item.factoring_client_id.display_name or self.env._("nobody (own "
-                                                                               "invoice)"),
-                    client=dispute.client_id.display_name or self.env._("none (own invoices)")))
-            if item.company_id != dispute.company_id:
-                raise ValidationError(self.env._(
-                    "Dispute %(dispute)s: item %(item)s is in company %(company)s.",
-                    dispute=dispute.name, item=label, company=item.company_id.name))
-            if not amounts:
-                continue
-            currency = dispute.currency_id
-            if currency.compare_amounts(line.amount, 0) <= 0:
-                raise ValidationError(self.env._(
-                    "Dispute %(dispute)s, item %(item)s: the disputed amount must be positive "
-                    "(%(amount)s).", dispute=dispute.name, item=label, amount=line.amount))
-            if currency.compare_amounts(line.amount, item.amount_residual) > 0:
-                raise ValidationError(self.env._(
-                    "Dispute %(dispute)s, item %(item)s: the disputed amount %(amount)s is "
-                    "above the item's open residual %(residual)s.",
-                    dispute=dispute.name, item=label, amount=line.amount,
-                    residual=item.amount_residual))
+                    "Dispute %(dispute)s: item %(item)s is already disputed in %(other)s; "
+                    "add to that dispute instead.", dispute=name, item=label,
+                    other=other.dispute_id.name))
+        if amount is None:
+            return
+        currency = company.currency_id
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s, item %(item)s: the disputed amount must be positive "
+                "(%(amount)s).", dispute=name, item=label, amount=amount))
+        if currency.compare_amounts(amount, item.amount_residual) > 0:
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s, item %(item)s: the disputed amount %(amount)s is "
+                "above the item's open residual %(residual)s.",
+                dispute=name, item=label, amount=amount, residual=item.amount_residual))
 
     @api.constrains("move_line_id", "amount")
     def _constrain_item(self):
@@ -131,6 +151,16 @@ class FactoringDisputeLine(models.Model):
         disputes = self.env["factoring.dispute"].browse(
             [vals["dispute_id"] for vals in vals_list if vals.get("dispute_id")])
         disputes._check_open()
+        Item = self.env["account.move.line"]
+        for vals in vals_list:
+            # before anything is written (the open-item index would refuse the
+            # row with a database error rather than this message)
+            dispute = disputes.browse(vals.get("dispute_id"))
+            if dispute and vals.get("move_line_id"):
+                self._check_item_values(
+                    dispute.name, dispute.debtor_id, dispute.client_id, dispute.company_id,
+                    Item.browse(vals["move_line_id"]), vals.get("amount", 0.0),
+                    exclude=self.browse())
         if not self.env.su:
             # creating a dispute with its lines: the creator completes it
             disputes.filtered(lambda d: d.create_uid != self.env.user)._check_work_rights(

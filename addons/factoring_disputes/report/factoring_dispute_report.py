@@ -125,7 +125,7 @@ class FactoringDisputeFigures(models.TransientModel):
     median_days_to_resolve = fields.Float(string="Median Days to Resolve", digits=(16, 1),
                                           readonly=True)
     disputed_open = fields.Monetary(string="Disputed (open disputes)", readonly=True)
-    open_receivables = fields.Monetary(string="Open Receivables", readonly=True)
+    open_receivables = fields.Monetary(readonly=True)
     disputed_share = fields.Float(string="Disputed Share of Open Receivables (%)",
                                   digits=(16, 2), readonly=True)
 

@@ -70,8 +70,8 @@ class TestDispute(DisputesCommon):
         self.assertTrue(self.own.factoring_on_hold)
 
     def test_one_open_dispute_per_item(self):
-        self.open_dispute([(self.item1, 10.0)])
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        first = self.open_dispute([(self.item1, 10.0)])
+        with self.assertRaisesRegex(ValidationError, f"already disputed in {first.name}"):
             self.open_dispute([(self.item1, 20.0)])
 
     def test_removing_line_lifts_hold(self):

@@ -146,7 +146,8 @@ class TestDisputeSecurity(DisputesCommon):
                                                  "price_unit": 50.0,
                                                  "tax_ids": [Command.clear()]})]})
         invoice.action_post()
-        item = invoice.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+        item = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable")
         foreign = env["factoring.dispute"].create({
             "company_id": other.id, "reason_id": self.reason.id,
             "line_ids": [Command.create({"move_line_id": item.id, "amount": 50.0})]})
