@@ -41,7 +41,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_schedule  # noqa: E402  (shared measurement and registry helpers)

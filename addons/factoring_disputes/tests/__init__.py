@@ -3,3 +3,4 @@ from . import test_resolution
 from . import test_security
 from . import test_mail_cron
 from . import test_analysis
+from . import test_dispute_concurrency
