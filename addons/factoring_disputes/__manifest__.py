@@ -24,6 +24,11 @@
     "demo": [
         "demo/factoring_disputes_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "factoring_disputes/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
