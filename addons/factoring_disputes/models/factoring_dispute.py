@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import email_normalize
@@ -267,8 +267,10 @@ class FactoringDispute(models.Model):
         reason = self.env["factoring.dispute.reason"].browse(vals.get("reason_id"))
         debtor = self.env["res.partner"].browse(vals.get("debtor_id"))
         if "user_id" not in vals:
+            # the mail gateway runs as the superuser: no owner rather than OdooBot
+            opener = self.env.uid if self.env.uid != SUPERUSER_ID else False
             vals["user_id"] = (debtor.sudo().factoring_collector_id or reason.user_id).id \
-                or self.env.uid
+                or opener
         if "team_id" not in vals and reason.team_id:
             vals["team_id"] = reason.team_id.id
 
@@ -332,16 +334,16 @@ class FactoringDispute(models.Model):
     # Company configuration read by the resolutions
     # ------------------------------------------------------------------
     def _check_role(self, field_name, defaults, action):
-        company = self.company_id
-        groups = company[field_name]
-        xmlids = groups.get_external_id()
-        names = [xmlids.get(g.id) for g in groups if xmlids.get(g.id)] if groups else list(
-            defaults)
-        if groups and len(names) < len(groups):
-            # groups without an xml id: check them by id
-            if self.env.su or groups & self.env.user.all_group_ids:
-                return
-        check_groups(self.env, names, action)
+        """The user must hold one of the roles the company configured in
+        ``field_name`` (or, when none is configured, one of ``defaults``)."""
+        groups = self.company_id[field_name]
+        if not groups:
+            check_groups(self.env, defaults, action)
+        elif not (self.env.su or groups & self.env.user.all_group_ids):
+            raise AccessError(self.env._(
+                "You are not allowed to %(action)s (roles allowed in %(company)s: "
+                "%(groups)s).", action=action, company=self.company_id.name,
+                groups=", ".join(groups.mapped("full_name"))))
 
     # ------------------------------------------------------------------
     # Actions

@@ -76,6 +76,7 @@ class TestDisputeMailAndCron(DisputesCommon):
                               "<claim-3@unknown.example.com>")
         dispute = self.env["factoring.dispute"].browse(self.process(raw))
         self.assertFalse(dispute.debtor_id)
+        self.assertFalse(dispute.user_id, "no owner yet (not OdooBot)")
         self.assertIn("matches no debtor", " ".join(dispute.message_ids.mapped("body")))
 
     def test_deadline_reminder_then_escalation_idempotent(self):
