@@ -39,7 +39,7 @@ class TestDisputeTours(HttpCase):
             "invoice_date": today - timedelta(days=20),
             "payment_reference": "TOUR-DSP-1",
             "invoice_line_ids": [Command.create({
-                "name": "Advisory", "quantity": 1, "price_unit": 1200.0,
+                "name": "Advisory", "quantity": 1, "price_unit": 1234.56,
                 "tax_ids": [Command.clear()]})],
         })
         invoice.action_post()
@@ -58,7 +58,7 @@ class TestDisputeTours(HttpCase):
             self.assertEqual(len(dispute), 1)
             self.assertEqual(dispute.create_uid.login, "collector1")
             self.assertEqual(dispute.user_id.login, "collections.supervisor")
-            self.assertEqual(dispute.amount_disputed, 1200.0)
+            self.assertEqual(dispute.amount_disputed, 1234.56)
             self.assertTrue(item.factoring_on_hold)
             self.start_tour("/odoo", "factoring_dispute_resolve_tour",
                             login="collections.supervisor", timeout=240)

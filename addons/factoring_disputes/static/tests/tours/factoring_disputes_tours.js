@@ -11,6 +11,7 @@ import { registry } from "@web/core/registry";
 const NUMBER = "TOUR-DSP-1";
 const SUBJECT = "Tour: unit price differs";
 const OWNER = "Simon Collections-Supervisor";
+const AMOUNT = "1,234.56";
 
 registry.category("web_tour.tours").add("factoring_dispute_open_tour", {
     url: "/odoo/action-factoring_base.action_factoring_open_items",
@@ -34,9 +35,19 @@ registry.category("web_tour.tours").add("factoring_dispute_open_tour", {
             run: "click",
         },
         {
-            content: "select the invoice's item",
-            trigger: `.o_data_row:contains(Belle) .o_list_record_selector input`,
-            run: "click",
+            content: "select the item once the list shows it alone (the search reloads it)",
+            trigger: `.o_searchview_facet:contains(${NUMBER})`,
+            run: async () => {
+                for (let attempt = 0; attempt < 150; attempt++) {
+                    const rows = document.querySelectorAll(".o_list_view .o_data_row");
+                    if (rows.length === 1 && rows[0].textContent.includes(AMOUNT)) {
+                        rows[0].querySelector(".o_list_record_selector input").click();
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                throw new Error(`${NUMBER} is not listed alone`);
+            },
         },
         {
             content: "open a dispute on it",
