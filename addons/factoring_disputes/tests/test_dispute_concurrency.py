@@ -4,12 +4,15 @@ import psycopg2
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.factoring_base.tests.common import ThreadedTestMixin
 
 ROUNDS = 3
 
 
 @tagged("post_install", "-at_install")
-class TestDisputeConcurrency(TransactionCase):
+class TestDisputeConcurrency(ThreadedTestMixin, TransactionCase):
     """Two collectors opening a dispute on the same item at the same moment
     leave one open dispute: both pass the Python check (each snapshot predates
     the other's insert), the partial unique index on open dispute lines stops
@@ -72,6 +75,7 @@ class TestDisputeConcurrency(TransactionCase):
         except Exception as exc:  # noqa: BLE001 - reported by the test
             results[key] = ("error", repr(exc))
 
+    @mute_logger("odoo.sql_db", "odoo.service.model")  # the loser's refused query
     def test_same_item_disputed_twice_at_once(self):
         for round_number, item_id in enumerate(self.item_ids):
             with self.subTest(round=round_number):

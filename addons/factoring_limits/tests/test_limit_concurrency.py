@@ -6,15 +6,16 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.factoring_base.models.factoring_guard import guarded
+from odoo.addons.factoring_base.tests.common import ThreadedTestMixin
 
 ROUNDS = 3
 
 
 @tagged("post_install", "-at_install")
-class TestLimitConcurrency(TransactionCase):
+class TestLimitConcurrency(ThreadedTestMixin, TransactionCase):
     """Two fundings at once cannot both take the last headroom.
 
     Each round commits two verified schedules on one debtor, each within the
@@ -130,6 +131,7 @@ class TestLimitConcurrency(TransactionCase):
         except Exception as exc:  # noqa: BLE001 - reported by the test below
             results[schedule_id] = ("error", repr(exc))
 
+    @mute_logger("odoo.sql_db", "odoo.service.model")  # the loser's refused query
     def test_two_fundings_cannot_both_take_the_last_headroom(self):
         for round_number in range(ROUNDS):
             with self.subTest(round=round_number):
