@@ -1,0 +1,2 @@
+from . import test_promise
+from . import test_security
