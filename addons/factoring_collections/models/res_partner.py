@@ -1,7 +1,10 @@
-from odoo import api, fields, models
-from odoo.fields import Domain
+from datetime import timedelta
 
-from .common import check_collector
+from odoo import fields, models
+from odoo.fields import Domain
+from odoo.tools import format_amount
+
+from .common import check_collector, check_supervisor, is_supervisor
 
 
 class ResPartner(models.Model):
@@ -39,6 +42,16 @@ class ResPartner(models.Model):
     factoring_dunning_excluded = fields.Boolean(
         string="Excluded from Dunning", tracking=True,
         help="The daily dunning run skips this debtor's items.")
+
+    factoring_can_edit_dunning = fields.Boolean(compute="_compute_factoring_can_edit_dunning")
+
+    def _compute_factoring_can_edit_dunning(self):
+        self.factoring_can_edit_dunning = is_supervisor(self.env)
+
+    def write(self, vals):
+        if {"factoring_dunning_policy_id", "factoring_dunning_excluded"} & set(vals):
+            check_supervisor(self.env, self.env._("change a debtor's dunning policy or exclusion"))
+        return super().write(vals)
 
     def _factoring_figure_fields(self):
         return super()._factoring_figure_fields() + [
@@ -172,4 +185,72 @@ class ResPartner(models.Model):
             "search_view_id": self.env.ref("factoring_base.factoring_open_items_view_search").id,
             "domain": list(self.env["account.move.line"]._factoring_open_items_domain()
                            & Domain("partner_id", "child_of", self.id)),
+        }
+
+    # ------------------------------------------------------------------
+    # Statement
+    # ------------------------------------------------------------------
+    def _factoring_statement_data(self):
+        """What the debtor statement prints: open items with days past due,
+        the aging buckets (DESIGN: not due, 1-30, 31-60, 61-90, 91-120, over
+        120) and the promises of the last 90 days."""
+        self.ensure_one()
+        debtor = self.commercial_partner_id
+        today = fields.Date.context_today(self)
+        Line = self.env["account.move.line"].sudo()
+        items = Line.search(
+            Line._factoring_open_items_domain() & Domain("partner_id", "child_of", debtor.id)
+            & Domain("company_id", "=", self.env.company.id),
+            order="date_maturity, id")
+        data = items._factoring_item_data()
+        currency = self.env.company.currency_id
+        buckets = [
+            [self.env._("Not due"), 0.0], [self.env._("1-30"), 0.0], [self.env._("31-60"), 0.0],
+            [self.env._("61-90"), 0.0], [self.env._("91-120"), 0.0],
+            [self.env._("Over 120"), 0.0]]
+        rows = []
+        for item in items:
+            due = data[item.id]["due_date"] or item.date
+            days = (today - due).days
+            index = 0 if days <= 0 else min(5, (days - 1) // 30 + 1)
+            buckets[index][1] += item.amount_residual
+            rows.append({
+                "number": data[item.id]["number"] or item.move_name,
+                "invoice_date": data[item.id]["invoice_date"],
+                "due_date": due,
+                "days": max(days, 0),
+                "amount": item.amount_residual,
+                "amount_text": format_amount(self.env, item.amount_residual, currency),
+                "status": self.env._("on hold") if item.factoring_on_hold else "",
+            })
+        promises = self.env["factoring.promise"].sudo().search([
+            ("debtor_id", "=", debtor.id), ("company_id", "=", self.env.company.id),
+            "|", ("state", "=", "pending"), ("date", ">=", today - timedelta(days=90))])
+        total = sum(row["amount"] for row in rows)
+        return {
+            "date": today,
+            "items": rows,
+            "buckets": [(name, amount, format_amount(self.env, amount, currency))
+                        for name, amount in buckets],
+            "total": total,
+            "total_text": format_amount(self.env, total, currency),
+            "promises": promises,
+        }
+
+    def action_factoring_send_statement(self):
+        """Open the e-mail composer with the debtor statement attached."""
+        self.ensure_one()
+        check_collector(self.env, self.env._("send statements"))
+        template = self.env.ref("factoring_collections.mail_template_statement")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+            },
         }

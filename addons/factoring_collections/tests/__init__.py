@@ -1,2 +1,3 @@
 from . import test_promise
 from . import test_security
+from . import test_dunning
