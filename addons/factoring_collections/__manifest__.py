@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "report/factoring_statement_report.xml",
         "report/factoring_dunning_letter_report.xml",
+        "report/factoring_worklist_views.xml",
         "data/mail_template_data.xml",
         "views/factoring_collection_call_views.xml",
         "views/factoring_promise_views.xml",

@@ -1,3 +1,4 @@
 from . import test_promise
 from . import test_security
 from . import test_dunning
+from . import test_worklist

@@ -169,3 +169,12 @@ class TestDunning(CollectionsCommon):
             self.policy.write({"level_ids": [Command.create({"name": "Nothing", "days": 90})]})
         with self.assertRaisesRegex(UserError, "at least 1"):
             self.l1.days = 0
+
+    def test_letters_render(self):
+        run = self.run_dunning()
+        action = run.with_user(self.supervisor).action_print_letters()
+        self.assertEqual(action["report_name"], "factoring_collections.report_dunning_letter")
+        letters = run.communication_ids.filtered("channel_letter")
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "factoring_collections.report_dunning_letter", letters.ids)
+        self.assertIn(self.a_20.move_id.name.encode(), html)
