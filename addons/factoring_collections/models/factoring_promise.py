@@ -299,3 +299,9 @@ class FactoringPromise(models.Model):
             totals[record.id] = (kept + (count if state == "kept" else 0), ended + count)
         return {key: (round(100.0 * kept / ended, 1), ended)
                 for key, (kept, ended) in totals.items()}
+
+    def _factoring_move_to(self, user):
+        """Pending promises follow their debtor to its new collector."""
+        pending = self.filtered(lambda p: p.state == "pending")
+        if pending:
+            guarded(pending.sudo()).write({"collector_id": user.id})

@@ -1,9 +1,10 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import format_amount
 
+from .factoring_portfolio_history import ROLE_FIELDS
 from .common import check_collector, check_supervisor, is_supervisor
 
 
@@ -48,10 +49,31 @@ class ResPartner(models.Model):
     def _compute_factoring_can_edit_dunning(self):
         self.factoring_can_edit_dunning = is_supervisor(self.env)
 
+    factoring_portfolio_history_ids = fields.One2many(
+        "factoring.portfolio.history", "partner_id", string="Holders")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        History = self.env["factoring.portfolio.history"]
+        for role, field in ROLE_FIELDS.items():
+            held = partners.filtered(field)
+            if held:
+                History._record(held, role)
+        return partners
+
     def write(self, vals):
         if {"factoring_dunning_policy_id", "factoring_dunning_excluded"} & set(vals):
             check_supervisor(self.env, self.env._("change a debtor's dunning policy or exclusion"))
-        return super().write(vals)
+        changed = {role: self.filtered(lambda p, f=field: p[f].id != vals[field])
+                   for role, field in ROLE_FIELDS.items() if field in vals}
+        res = super().write(vals)
+        History = self.env["factoring.portfolio.history"]
+        for role, partners in changed.items():
+            if partners:
+                History._record(partners, role,
+                                note=self.env.context.get("factoring_portfolio_note"))
+        return res
 
     def _factoring_figure_fields(self):
         return super()._factoring_figure_fields() + [
