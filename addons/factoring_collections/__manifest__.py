@@ -4,7 +4,7 @@
     "dunning runs, escalation rules, portfolio handovers and debtor statements",
     "version": "19.0.1.0.0",
     "category": "Accounting/Factoring",
-    "author": "Factoring CCM",
+    "author": "Factoring CCM contributors",
     "website": "https://github.com/factoring-ccm/factoring-ccm",
     "license": "AGPL-3",
     "depends": ["factoring_base", "mail", "account"],
@@ -28,5 +28,6 @@
         "wizards/factoring_handover_wizard_views.xml",
         "views/factoring_collections_menus.xml",
     ],
+    "demo": ["demo/factoring_collections_demo.xml"],
     "installable": True,
 }

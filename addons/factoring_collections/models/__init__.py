@@ -10,3 +10,4 @@ from . import factoring_dunning_run
 from . import res_company
 from . import res_partner
 from . import res_users
+from . import factoring_collections_demo

@@ -125,6 +125,7 @@ class FactoringCollectionCall(models.Model):
                                    fields.Date.to_string(call.date.date())),
                 note=call.note or "", user_id=user.id)
             super(FactoringCollectionCall, call.sudo()).write({"activity_id": activity.id})
+        return True
 
     def action_record_promise(self):
         """Open a new promise to pay from this call."""

@@ -198,7 +198,7 @@ class FactoringDunningRun(models.Model):
           GROUP BY c.commercial_partner_id
             """, list(debtor_ids)))
         result = {}
-        for debtor_id, emails, bounced, blacklisted in rows:
+        for debtor_id, emails, bounced, _blacklisted in rows:
             if emails:
                 result[debtor_id] = (emails, False)
             elif bounced:
@@ -235,7 +235,8 @@ class FactoringDunningRun(models.Model):
             "date": today, "company_id": company.id, "user_id": self.env.uid})
         run = run.sudo()
         if commit:
-            self.env.cr.commit()
+            # the run is visible (and holds the company's running slot) at once
+            self.env["ir.cron"]._commit_progress(0)
         groups, skipped = self._select(company, today)
         totals = dict.fromkeys(
             ("communication_count", "item_count", "email_count", "letter_count", "call_count",
@@ -260,7 +261,7 @@ class FactoringDunningRun(models.Model):
                 self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
         run._finish(totals, skipped, failures, start)
         if commit:
-            self.env.cr.commit()
+            self.env["ir.cron"]._commit_progress(0, remaining=0)
         return run
 
     def _process_batch(self, company, today, groups):

@@ -150,7 +150,7 @@ class FactoringEscalationRule(models.Model):
     @api.model
     def _cron_escalate(self):
         today = fields.Date.context_today(self)
-        self.sudo().search([])._apply(today)
+        self.sudo().search([("active", "=", True)])._apply(today)
 
     def action_apply_now(self):
         check_supervisor(self.env, self.env._("apply escalation rules"))

@@ -118,10 +118,13 @@ class FactoringPromise(models.Model):
             self._set_holds()
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_pending_only(self):
         check_collector(self.env, self.env._("delete promises to pay"))
         if self.filtered(lambda p: p.state != "pending"):
             raise UserError(self.env._("Only pending promises can be deleted."))
+
+    def unlink(self):
         self._lift_holds()
         return super().unlink()
 

@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import format_amount
 
-from .factoring_portfolio_history import ROLE_FIELDS
 from .common import check_collector, check_supervisor, is_supervisor
+from .factoring_portfolio_history import ROLE_FIELDS
 
 
 class ResPartner(models.Model):
