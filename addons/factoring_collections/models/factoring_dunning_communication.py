@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 STATUSES = [
     ("sent", "Sent"),
@@ -49,6 +49,16 @@ class FactoringDunningCommunication(models.Model):
     def _sorted_items(self):
         self.ensure_one()
         return self.item_ids.sorted(lambda line: (line.date_maturity, line.id))
+
+    def _email_items_html(self):
+        """The items' table of the e-mail, from a compiled view."""
+        self.ensure_one()
+        rows = [(item.factoring_invoice_number or item.move_name,
+                 format_date(self.env, item.date_maturity),
+                 self._format_amount(item.amount_residual))
+                for item in self._sorted_items()]
+        return self.env["ir.qweb"]._render(
+            "factoring_collections.dunning_email_items", {"rows": rows})
 
     def _format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)

@@ -17,9 +17,12 @@ class FactoringWorklist(models.Model):
     """The collectors' worklist: one row per debtor (and company) with open
     receivable items, ranked for today by a score, with the reasons in words.
 
-    An SQL view over the open items, the promises and the call notes: one
-    grouped pass over the open items, whatever the number of debtors. "Today"
-    is the database's current date."""
+    An SQL query over the open items, the promises and the call notes of the
+    current company (switch company to see another one's): one grouped pass
+    over the open items. The row's id is the debtor's, and the debtor's fields
+    (collector, sector, rating) are grouped on, so that PostgreSQL pushes the
+    filters of a collector's list, and the ids the web client reads, down to
+    the items' scan. "Today" is the database's current date."""
 
     _name = "factoring.worklist"
     _description = "Collections Worklist"
@@ -59,7 +62,9 @@ class FactoringWorklist(models.Model):
         return SQL(
             """
             WITH open_items AS (
-                SELECT cp.id AS partner_id, aml.company_id, MIN(aml.id) AS id,
+                SELECT cp.id, cp.id AS partner_id, aml.company_id,
+                       cp.factoring_collector_id AS collector_id,
+                       cp.factoring_sector_id AS sector_id, cp.factoring_rating AS rating,
                        SUM(aml.amount_residual) AS open_amount,
                        SUM(aml.amount_residual) FILTER (
                            WHERE aml.date_maturity < CURRENT_DATE
@@ -72,39 +77,40 @@ class FactoringWorklist(models.Model):
                              AND aml.factoring_on_hold IS NOT TRUE) AS oldest_due,
                        SUM(aml.amount_residual) FILTER (
                            WHERE aml.factoring_on_hold) AS held_amount
-                  FROM account_move_line aml
+                  FROM res_partner cp
+                  JOIN res_partner p ON p.commercial_partner_id = cp.id
+                  JOIN account_move_line aml ON aml.partner_id = p.id
                   JOIN account_account acc ON acc.id = aml.account_id
                        AND acc.account_type = 'asset_receivable'
-                  JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE aml.parent_state = 'posted' AND aml.reconciled IS NOT TRUE
-                   AND aml.amount_residual > 0
-              GROUP BY cp.id, aml.company_id
+                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE AND aml.amount_residual > 0
+              GROUP BY cp.id, aml.company_id, cp.factoring_collector_id, cp.factoring_sector_id,
+                       cp.factoring_rating
             ),
             broken AS (
-                SELECT debtor_id, company_id, COUNT(*) AS n,
+                SELECT debtor_id, COUNT(*) AS n,
                        (ARRAY_AGG(date ORDER BY date DESC, id DESC))[1] AS last_date,
                        (ARRAY_AGG(amount ORDER BY date DESC, id DESC))[1] AS last_amount
                   FROM factoring_promise
                  WHERE state = 'broken' AND date_closed >= CURRENT_DATE - %(window)s
-              GROUP BY debtor_id, company_id
+                   AND company_id = %(company)s
+              GROUP BY debtor_id
             ),
             pending AS (
-                SELECT debtor_id, company_id, SUM(amount) AS amount,
+                SELECT debtor_id, SUM(amount) AS amount,
                        SUM(amount) FILTER (WHERE date = CURRENT_DATE) AS today
                   FROM factoring_promise
-                 WHERE state = 'pending'
-              GROUP BY debtor_id, company_id
+                 WHERE state = 'pending' AND company_id = %(company)s
+              GROUP BY debtor_id
             ),
             contact AS (
-                SELECT debtor_id, company_id, MAX(date) AS last
+                SELECT debtor_id, MAX(date) AS last
                   FROM factoring_collection_call
-              GROUP BY debtor_id, company_id
+                 WHERE company_id = %(company)s
+              GROUP BY debtor_id
             ),
             base AS (
-                SELECT o.*, d.factoring_collector_id AS collector_id,
-                       d.factoring_sector_id AS sector_id, d.factoring_rating AS rating,
-                       c.currency_id,
+                SELECT o.*, c.currency_id,
                        COALESCE(CURRENT_DATE - o.oldest_due, 0) AS oldest_days,
                        COALESCE(b.n, 0) AS broken_count, b.last_date AS broken_last_date,
                        b.last_amount AS broken_last_amount,
@@ -112,13 +118,10 @@ class FactoringWorklist(models.Model):
                        ct.last AS last_contact,
                        CURRENT_DATE - ct.last::date AS days_since_contact
                   FROM open_items o
-                  JOIN res_partner d ON d.id = o.partner_id
                   JOIN res_company c ON c.id = o.company_id
-             LEFT JOIN broken b ON b.debtor_id = o.partner_id AND b.company_id = o.company_id
+             LEFT JOIN broken b ON b.debtor_id = o.partner_id
              LEFT JOIN pending pe ON pe.debtor_id = o.partner_id
-                       AND pe.company_id = o.company_id
              LEFT JOIN contact ct ON ct.debtor_id = o.partner_id
-                       AND ct.company_id = o.company_id
             )
             SELECT base.*,
                    ROUND((
@@ -133,7 +136,7 @@ class FactoringWorklist(models.Model):
                    )::numeric, 1) AS score
               FROM base
             """,
-            window=BROKEN_WINDOW_DAYS,
+            window=BROKEN_WINDOW_DAYS, company=self.env.company.id,
             rating_cases=SQL(" ").join(
                 SQL("WHEN %s THEN %s", key, points) for key, points in RATING_POINTS.items()),
             unrated=UNRATED_POINTS,

@@ -125,3 +125,23 @@ class TestCollectionsSecurity(CollectionsCommon):
         self.assertNotIn(call, Call.search([]))
         Call = Call.with_context(allowed_company_ids=(self.company | other).ids)
         self.assertIn(call, Call.search([]))
+
+
+class TestCollectionsModels(CollectionsCommon):
+
+    def test_every_model_has_access_and_company_rules(self):
+        models = self.env["ir.model"].search([("model", "like", "factoring.")]).filtered(
+            lambda m: "factoring_collections" in (m.modules or "").split(", ")
+            and m.model != "factoring.item.hold" and not self.env[m.model]._abstract)
+        self.assertIn("factoring.dunning.run", models.mapped("model"))
+        Access = self.env["ir.model.access"]
+        Rule = self.env["ir.rule"]
+        for model in models:
+            with self.subTest(model=model.model):
+                self.assertTrue(Access.search_count([("model_id", "=", model.id)]))
+                if "company_id" in self.env[model.model]._fields \
+                        and not self.env[model.model]._transient:
+                    self.assertTrue(Rule.search_count([
+                        ("model_id", "=", model.id), ("global", "=", True),
+                        ("domain_force", "like", "company_ids")]),
+                        f"{model.model} has no multi-company rule")
