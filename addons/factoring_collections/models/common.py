@@ -1,0 +1,26 @@
+"""Helpers shared by the collections models."""
+from odoo.exceptions import AccessError
+
+COLLECTOR = "factoring_base.group_factoring_collector"
+SUPERVISOR = "factoring_base.group_factoring_collections_supervisor"
+MANAGER = "factoring_base.group_factoring_manager"
+
+
+def is_supervisor(env):
+    return env.su or env.user.has_group(SUPERVISOR)
+
+
+def check_collector(env, action):
+    """Collectors (and supervisors, managers, who imply the role) only."""
+    if env.su or env.user.has_group(COLLECTOR):
+        return
+    raise AccessError(env._("Only collectors and collections supervisors may %s.", action))
+
+
+def check_supervisor(env, action):
+    if is_supervisor(env):
+        return
+    raise AccessError(env._("Only collections supervisors and factoring managers may %s.",
+                            action))
+
+

@@ -1,0 +1,209 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL, format_date, formatLang
+
+from odoo.addons.factoring_base.models.res_partner import RATINGS
+
+from ..models.common import check_collector
+
+# Points of the rank (see readme/DESCRIPTION.md): each part is capped so that
+# no single factor swamps the others.
+RATING_POINTS = {"aaa": 0, "aa": 1, "a": 2, "bbb": 4, "bb": 6, "b": 8, "ccc": 10, "d": 12}
+UNRATED_POINTS = 5
+BROKEN_WINDOW_DAYS = 90
+
+
+class FactoringWorklist(models.Model):
+    """The collectors' worklist: one row per debtor (and company) with open
+    receivable items, ranked for today by a score, with the reasons in words.
+
+    An SQL query over the open items, the promises and the call notes of the
+    current company (switch company to see another one's): one grouped pass
+    over the open items. The row's id is the debtor's, and the debtor's fields
+    (collector, sector, rating) are grouped on, so that PostgreSQL pushes the
+    filters of a collector's list, and the ids the web client reads, down to
+    the items' scan. "Today" is the database's current date."""
+
+    _name = "factoring.worklist"
+    _description = "Collections Worklist"
+    _auto = False
+    _order = "score desc, overdue_amount desc, partner_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    sector_id = fields.Many2one("factoring.sector", string="Sector", readonly=True)
+    rating = fields.Selection(RATINGS, readonly=True)
+    open_amount = fields.Monetary(readonly=True)
+    overdue_amount = fields.Monetary(readonly=True, help="Overdue open items not on hold.")
+    held_amount = fields.Monetary(string="On Hold", readonly=True)
+    overdue_count = fields.Integer(string="Overdue Items", readonly=True)
+    oldest_days = fields.Integer(string="Oldest (days past due)", readonly=True)
+    broken_count = fields.Integer(
+        string="Broken Promises", readonly=True,
+        help="Promises broken in the last 90 days.")
+    broken_last_date = fields.Date(string="Last Broken Promise", readonly=True)
+    broken_last_amount = fields.Monetary(readonly=True)
+    promise_today_amount = fields.Monetary(string="Promised Today", readonly=True)
+    pending_promise_amount = fields.Monetary(string="Promised (pending)", readonly=True)
+    last_contact = fields.Datetime(readonly=True)
+    days_since_contact = fields.Integer(readonly=True)
+    score = fields.Float(readonly=True, digits=(16, 1), aggregator="max")
+    reason = fields.Char(compute="_compute_reason", string="Why")
+    client_id = fields.Many2one(
+        "res.partner", string="Client", compute="_compute_client_id",
+        search="_search_client_id",
+        help="Filter: debtors owing invoices of this client.")
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH open_items AS (
+                SELECT cp.id, cp.id AS partner_id, aml.company_id,
+                       cp.factoring_collector_id AS collector_id,
+                       cp.factoring_sector_id AS sector_id, cp.factoring_rating AS rating,
+                       SUM(aml.amount_residual) AS open_amount,
+                       SUM(aml.amount_residual) FILTER (
+                           WHERE aml.date_maturity < CURRENT_DATE
+                             AND aml.factoring_on_hold IS NOT TRUE) AS overdue_amount,
+                       COUNT(*) FILTER (
+                           WHERE aml.date_maturity < CURRENT_DATE
+                             AND aml.factoring_on_hold IS NOT TRUE) AS overdue_count,
+                       MIN(aml.date_maturity) FILTER (
+                           WHERE aml.date_maturity < CURRENT_DATE
+                             AND aml.factoring_on_hold IS NOT TRUE) AS oldest_due,
+                       SUM(aml.amount_residual) FILTER (
+                           WHERE aml.factoring_on_hold) AS held_amount
+                  FROM res_partner cp
+                  JOIN res_partner p ON p.commercial_partner_id = cp.id
+                  JOIN account_move_line aml ON aml.partner_id = p.id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                       AND acc.account_type = 'asset_receivable'
+                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE AND aml.amount_residual > 0
+              GROUP BY cp.id, aml.company_id, cp.factoring_collector_id, cp.factoring_sector_id,
+                       cp.factoring_rating
+            ),
+            broken AS (
+                SELECT debtor_id, COUNT(*) AS n,
+                       (ARRAY_AGG(date ORDER BY date DESC, id DESC))[1] AS last_date,
+                       (ARRAY_AGG(amount ORDER BY date DESC, id DESC))[1] AS last_amount
+                  FROM factoring_promise
+                 WHERE state = 'broken' AND date_closed >= CURRENT_DATE - %(window)s
+                   AND company_id = %(company)s
+              GROUP BY debtor_id
+            ),
+            pending AS (
+                SELECT debtor_id, SUM(amount) AS amount,
+                       SUM(amount) FILTER (WHERE date = CURRENT_DATE) AS today
+                  FROM factoring_promise
+                 WHERE state = 'pending' AND company_id = %(company)s
+              GROUP BY debtor_id
+            ),
+            contact AS (
+                SELECT debtor_id, MAX(date) AS last
+                  FROM factoring_collection_call
+                 WHERE company_id = %(company)s
+              GROUP BY debtor_id
+            ),
+            base AS (
+                SELECT o.*, c.currency_id,
+                       COALESCE(CURRENT_DATE - o.oldest_due, 0) AS oldest_days,
+                       COALESCE(b.n, 0) AS broken_count, b.last_date AS broken_last_date,
+                       b.last_amount AS broken_last_amount,
+                       pe.today AS promise_today_amount, pe.amount AS pending_promise_amount,
+                       ct.last AS last_contact,
+                       CURRENT_DATE - ct.last::date AS days_since_contact
+                  FROM open_items o
+                  JOIN res_company c ON c.id = o.company_id
+             LEFT JOIN broken b ON b.debtor_id = o.partner_id
+             LEFT JOIN pending pe ON pe.debtor_id = o.partner_id
+             LEFT JOIN contact ct ON ct.debtor_id = o.partner_id
+            )
+            SELECT base.*,
+                   ROUND((
+                       LEAST(40, 10 * LN(1 + COALESCE(overdue_amount, 0) / 1000.0))
+                     + LEAST(30, oldest_days / 3.0)
+                     + LEAST(30, 15 * broken_count)
+                     + CASE WHEN promise_today_amount > 0 THEN 20 ELSE 0 END
+                     + CASE rating %(rating_cases)s ELSE %(unrated)s END
+                     + CASE WHEN COALESCE(overdue_amount, 0) <= 0 THEN 0
+                            WHEN days_since_contact IS NULL THEN 15
+                            ELSE LEAST(15, days_since_contact / 2.0) END
+                   )::numeric, 1) AS score
+              FROM base
+            """,
+            window=BROKEN_WINDOW_DAYS, company=self.env.company.id,
+            rating_cases=SQL(" ").join(
+                SQL("WHEN %s THEN %s", key, points) for key, points in RATING_POINTS.items()),
+            unrated=UNRATED_POINTS,
+        )
+
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        """The rank in words, e.g. "18,400 overdue, oldest 47 days; promise of
+        5,000 broken on 12 Nov; no contact for 9 days"."""
+        for row in self:
+            parts = []
+            if row.overdue_amount > 0:
+                parts.append(self.env._(
+                    "%(amount)s overdue, oldest %(days)s days",
+                    amount=formatLang(self.env, row.overdue_amount, digits=0),
+                    days=row.oldest_days))
+            if row.broken_count:
+                parts.append(self.env._(
+                    "promise of %(amount)s broken on %(date)s",
+                    amount=formatLang(self.env, row.broken_last_amount, digits=0),
+                    date=format_date(self.env, row.broken_last_date, date_format="d MMM")))
+                if row.broken_count > 1:
+                    parts[-1] += self.env._(" (%s broken in 90 days)", row.broken_count)
+            if row.promise_today_amount > 0:
+                parts.append(self.env._(
+                    "promise of %s due today",
+                    formatLang(self.env, row.promise_today_amount, digits=0)))
+            if row.held_amount > 0:
+                parts.append(self.env._("%s on hold", formatLang(self.env, row.held_amount,
+                                                                  digits=0)))
+            if row.overdue_amount > 0:
+                if row.last_contact:
+                    parts.append(self.env._("no contact for %s days", row.days_since_contact)
+                                 if row.days_since_contact else self.env._("contacted today"))
+                else:
+                    parts.append(self.env._("never contacted"))
+            if row.rating in ("ccc", "d", "b"):
+                parts.append(self.env._("rating %s", row.rating.upper()))
+            row.reason = "; ".join(parts) or self.env._("nothing overdue")
+
+    def _compute_client_id(self):
+        self.client_id = False
+
+    def _search_client_id(self, operator, value):
+        if operator not in ("in", "="):
+            return NotImplemented
+        value = [value] if isinstance(value, int) else value
+        Line = self.env["account.move.line"].sudo()
+        debtors = {partner.commercial_partner_id.id for [partner] in Line._read_group(
+            Line._factoring_open_items_domain() & Domain("factoring_client_id", "in", value),
+            ["partner_id"])}
+        return Domain("partner_id", "in", list(debtors))
+
+    # Row buttons: one or two clicks from the worklist
+    def action_log_call(self):
+        self.ensure_one()
+        return self.partner_id.action_factoring_log_call()
+
+    def action_record_promise(self):
+        self.ensure_one()
+        return self.partner_id.action_factoring_record_promise()
+
+    def action_open_items(self):
+        self.ensure_one()
+        return self.partner_id.action_factoring_open_items()
+
+    def action_send_statement(self):
+        self.ensure_one()
+        check_collector(self.env, self.env._("send statements"))
+        return self.partner_id.action_factoring_send_statement()

@@ -1,0 +1,6 @@
+from . import test_promise
+from . import test_security
+from . import test_dunning
+from . import test_worklist
+from . import test_escalation_handover
+from . import test_demo

@@ -1,0 +1,111 @@
+import math
+from datetime import datetime, time, timedelta
+
+from odoo.exceptions import AccessError
+
+from .common import CollectionsCommon
+
+RATING_POINTS = {"aaa": 0, "aa": 1, "a": 2, "bbb": 4, "bb": 6, "b": 8, "ccc": 10, "d": 12}
+
+
+def expected_score(overdue, oldest_days, broken, due_today, rating, days_since_contact):
+    """The documented formula (readme/DESCRIPTION.md), from the inputs."""
+    score = min(40, 10 * math.log(1 + overdue / 1000.0)) + min(30, oldest_days / 3.0)
+    score += min(30, 15 * broken) + (20 if due_today else 0)
+    score += RATING_POINTS.get(rating, 5)
+    if overdue > 0:
+        score += 15 if days_since_contact is None else min(15, days_since_contact / 2.0)
+    return round(score, 1)
+
+
+class TestWorklist(CollectionsCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        t = cls.today
+        cls.debtor_a.factoring_rating = "bb"
+        cls.make_invoice(cls.debtor_a, 10000.0, t - timedelta(days=47))
+        cls.make_invoice(cls.debtor_a, 8400.0, t - timedelta(days=10))
+        schedule = cls.make_schedule([{"amount": 1000.0, "due_date": t + timedelta(days=20),
+                                       "invoice_date": t - timedelta(days=10)}],
+                                     schedule_date=t - timedelta(days=5))
+        schedule.action_verify()
+        schedule.action_fund()
+        cls.make_invoice(cls.debtor_b, 500.0, t - timedelta(days=3))
+        cls.debtor_c = cls.env["res.partner"].create({
+            "name": "Promise Today SRL", "is_company": True, "is_factoring_debtor": True,
+            "factoring_collector_id": cls.collector.id})
+        cls.make_invoice(cls.debtor_c, 2000.0, t - timedelta(days=5))
+        Promise = cls.env["factoring.promise"]
+        broken = Promise.create({"debtor_id": cls.debtor_a.id, "amount": 5000.0, "date": t})
+        broken._check_state(today=t + timedelta(days=1))
+        assert broken.state == "broken"
+        Promise.create({"debtor_id": cls.debtor_c.id, "amount": 1000.0, "date": t})
+        cls.env["factoring.collection.call"].create({
+            "debtor_id": cls.debtor_a.id, "outcome": "no_answer",
+            "date": datetime.combine(t - timedelta(days=9), time(10, 0))})
+        cls.env.flush_all()
+
+    def rows(self, user, domain=()):
+        return self.env["factoring.worklist"].with_user(user).search(list(domain))
+
+    def test_ranking_scores_and_reasons(self):
+        rows = self.rows(self.supervisor, [("company_id", "=", self.company.id)])
+        by_debtor = {row.partner_id: row for row in rows}
+        a, b, c = by_debtor[self.debtor_a], by_debtor[self.debtor_b], by_debtor[self.debtor_c]
+        self.assertEqual(a.overdue_amount, 18400.0)
+        self.assertEqual(a.open_amount, 19400.0)
+        self.assertEqual(a.oldest_days, 47)
+        self.assertEqual(a.score, expected_score(18400.0, 47, 1, False, "bb", 9))
+        self.assertEqual(b.score, expected_score(500.0, 3, 0, False, False, None))
+        self.assertEqual(c.overdue_amount, 0.0)  # the pending promise holds its items
+        self.assertEqual(c.held_amount, 2000.0)
+        self.assertEqual(c.score, expected_score(0.0, 0, 0, True, False, None))
+        self.assertEqual(list(rows.filtered(lambda r: r.partner_id in (
+            self.debtor_a | self.debtor_b | self.debtor_c)).partner_id),
+            sorted([self.debtor_a, self.debtor_b, self.debtor_c],
+                   key=lambda d: -by_debtor[d].score))
+        self.assertEqual(
+            a.reason, "18,400 overdue, oldest 47 days; promise of 5,000 broken on %s; "
+            "no contact for 9 days" % self.today.strftime("%-d %b"))
+        self.assertIn("promise of 1,000 due today", c.reason)
+        self.assertIn("never contacted", b.reason)
+
+    def test_collector_sees_own_debtors_supervisor_filters(self):
+        mine = self.rows(self.collector)
+        self.assertEqual(set(mine.partner_id), {self.debtor_a, self.debtor_c})
+        self.assertEqual(self.rows(self.collector_2).partner_id, self.debtor_b)
+        by_collector = self.rows(self.supervisor, [("collector_id", "=", self.collector_2.id)])
+        self.assertEqual(by_collector.partner_id, self.debtor_b)
+        by_client = self.rows(self.supervisor, [("client_id", "=", self.client.id)])
+        self.assertEqual(by_client.partner_id, self.debtor_a)
+        self.sector.invalidate_recordset()
+        self.debtor_b.factoring_sector_id = self.sector
+        self.env.flush_all()
+        by_sector = self.rows(self.supervisor, [("sector_id", "=", self.sector.id)])
+        self.assertEqual(by_sector.partner_id, self.debtor_b)
+
+    def test_row_buttons(self):
+        row = self.rows(self.collector, [("partner_id", "=", self.debtor_a.id)])
+        self.assertEqual(row.action_log_call()["context"]["default_debtor_id"], self.debtor_a.id)
+        self.assertEqual(row.action_record_promise()["res_model"], "factoring.promise")
+        self.assertEqual(row.action_open_items()["res_model"], "account.move.line")
+        self.assertEqual(row.action_send_statement()["res_model"], "mail.compose.message")
+        ops_row = row.with_user(self.users["operations"])
+        for method in ("action_log_call", "action_record_promise", "action_send_statement"):
+            with self.assertRaises(AccessError):
+                getattr(ops_row, method)()
+
+    def test_statement_buckets(self):
+        data = self.debtor_a._factoring_statement_data()
+        buckets = dict((name, amount) for name, amount, _text in data["buckets"])
+        self.assertEqual(buckets["Not due"], 1000.0)
+        self.assertEqual(buckets["1-30"], 8400.0)
+        self.assertEqual(buckets["31-60"], 10000.0)
+        self.assertEqual(data["total"], 19400.0)
+        self.assertEqual(len(data["promises"]), 1)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "factoring_collections.report_debtor_statement", self.debtor_a.ids)
+        self.assertIn(b"10,000.00", html)
+        self.assertIn(b"Your promises to pay", html)
