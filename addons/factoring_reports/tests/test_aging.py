@@ -126,6 +126,35 @@ class TestAgingOwnInvoices(ReportsCommon):
             **action["context"]).search([])
         self.assertEqual(sum(rows.mapped("residual")), 15000)
 
+    def test_pdf_of_the_aging_by_debtor(self):
+        """The QWeb report (its HTML: wkhtmltopdf may be missing) lists each
+        debtor's buckets as of the wizard's date and the totals."""
+        wizard = self.env["factoring.aging.wizard"].with_user(self.manager).create({
+            "date": date(2026, 10, 15)})
+        data = wizard._factoring_report_data()
+        by_debtor = {line["debtor"]: (line["buckets"], line["total"], line["count"])
+                     for line in data["lines"]}
+        # 15 Oct: A: S1 4,000 (1-30) + A1 5,000 (31-60); B: S2 4,000 (1-30)
+        self.assertEqual(by_debtor[self.debtor_a.display_name],
+                         ([0, 4000, 5000, 0, 0, 0], 9000, 2))
+        self.assertEqual(by_debtor[self.debtor_b.display_name],
+                         ([0, 4000, 0, 0, 0, 0], 4000, 1))
+        self.assertEqual((data["totals"], data["total"]), ([0, 8000, 5000, 0, 0, 0], 13000))
+        action = wizard.action_print()
+        self.assertEqual(action["report_name"], "factoring_reports.report_factoring_aging")
+        html, kind = self.env["ir.actions.report"].with_user(self.manager)._render_qweb_html(
+            "factoring_reports.report_factoring_aging", wizard.ids)
+        self.assertEqual(kind, "html")
+        html = html.decode()
+        self.assertIn(self.debtor_a.name, html)
+        self.assertIn("31-60", html)
+        self.assertIn("13,000.00", html)
+        # the collector's PDF holds their debtor only
+        wizard = self.env["factoring.aging.wizard"].with_user(self.users["collector"]).create({
+            "date": date(2026, 10, 15)})
+        self.assertEqual([line["debtor"] for line in wizard._factoring_report_data()["lines"]],
+                         [self.debtor_a.display_name])
+
     def test_report_is_read_only(self):
         row = self.aging("2026-09-30").search([], limit=1)
         # the access rights refuse every role; the guards also stop the superuser
