@@ -158,31 +158,42 @@ class FactoringReportSnapshot(models.Model):
                   FROM (%(aging)s) a
                  WHERE a.company_id IN %(companies)s
                  GROUP BY 1, 2, 3, 4
-            ), moved AS (
+            ), sold AS (
+                -- credit sales: the items posted in the month (the date index)
                 SELECT l.company_id, l.company_currency_id, l.factoring_client_id AS client_id,
-                       d.id AS debtor_id, l.balance, l.reconciled, l.date,
-                       COALESCE(l.date_maturity, sl.due_date, m.invoice_date_due, l.date)
-                           AS due_date,
-                       COALESCE(sl.invoice_date, m.invoice_date, l.date) AS invoice_date,
-                       (SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
-                         WHERE apr.debit_move_id = l.id OR apr.credit_move_id = l.id)
-                           AS paid_date
+                       d.id AS debtor_id, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       SUM(l.balance), 0, 0, 0
                   FROM %(from_)s
                  WHERE %(where)s AND l.company_id IN %(companies)s AND l.balance > 0
-                   AND (l.date BETWEEN %(start)s AND %(end)s
-                        OR (l.reconciled AND l.date <= %(end)s
-                            AND EXISTS (SELECT 1 FROM account_partial_reconcile apr
-                                         WHERE apr.debit_move_id = l.id
-                                           AND apr.max_date BETWEEN %(start)s AND %(end)s)))
-            ), flows AS (
-                SELECT company_id, company_currency_id, client_id, debtor_id,
-                       0, 0, 0, 0, 0, 0, 0, 0, 0,
-                       SUM(balance) FILTER (WHERE date BETWEEN %(start)s AND %(end)s),
-                       SUM(balance) FILTER (WHERE pd), SUM(balance * (paid_date - due_date))
-                           FILTER (WHERE pd),
-                       SUM(balance * (paid_date - invoice_date)) FILTER (WHERE pd)
-                  FROM (SELECT *, reconciled AND paid_date BETWEEN %(start)s AND %(end)s AS pd
-                          FROM moved) mv
+                   AND l.date BETWEEN %(start)s AND %(end)s
+                 GROUP BY 1, 2, 3, 4
+            ), last_paid AS (
+                -- items whose last reconciliation falls in the month: one pass over
+                -- the month's partials, each item's latest partial by its index
+                SELECT apr.debit_move_id AS id, MAX(apr.max_date) AS paid_date
+                  FROM account_partial_reconcile apr
+                 WHERE apr.max_date BETWEEN %(start)s AND %(end)s
+                 GROUP BY apr.debit_move_id
+            ), paid AS (
+                SELECT l.company_id, l.company_currency_id, l.factoring_client_id AS client_id,
+                       d.id AS debtor_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       SUM(l.balance),
+                       SUM(l.balance * (lp.paid_date - COALESCE(
+                           l.date_maturity, sl.due_date, m.invoice_date_due, l.date))),
+                       SUM(l.balance * (lp.paid_date - COALESCE(
+                           sl.invoice_date, m.invoice_date, l.date)))
+                  FROM last_paid lp
+                  JOIN account_move_line l ON l.id = lp.id
+                  JOIN account_account acc ON acc.id = l.account_id
+                  JOIN account_move m ON m.id = l.move_id
+                  LEFT JOIN res_partner p0 ON p0.id = l.partner_id
+                  LEFT JOIN res_partner d ON d.id = COALESCE(p0.commercial_partner_id, p0.id)
+                  LEFT JOIN factoring_schedule_line sl ON sl.id = l.factoring_schedule_line_id
+                 WHERE %(where)s AND l.company_id IN %(companies)s
+                   AND l.reconciled AND l.balance > 0
+                   AND NOT EXISTS (SELECT 1 FROM account_partial_reconcile later
+                                    WHERE later.debit_move_id = l.id
+                                      AND later.max_date > %(end)s)
                  GROUP BY 1, 2, 3, 4
             ), pairs AS (
                 SELECT company_id, company_currency_id, client_id, debtor_id,
@@ -195,7 +206,8 @@ class FactoringReportSnapshot(models.Model):
                        COALESCE(SUM(paid_amount), 0) AS paid_amount,
                        COALESCE(SUM(paid_dbt_days), 0) AS paid_dbt_days,
                        COALESCE(SUM(paid_adp_days), 0) AS paid_adp_days
-                  FROM (SELECT * FROM open_items UNION ALL SELECT * FROM flows) u
+                  FROM (SELECT * FROM open_items UNION ALL SELECT * FROM sold
+                        UNION ALL SELECT * FROM paid) u
                  GROUP BY 1, 2, 3, 4
             )
             INSERT INTO factoring_report_snapshot (
