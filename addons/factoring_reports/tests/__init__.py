@@ -7,3 +7,4 @@ from . import test_client_figures
 from . import test_adoption
 from . import test_snapshot
 from . import test_snapshot_concurrency
+from . import test_demo

@@ -155,6 +155,24 @@ class TestAgingOwnInvoices(ReportsCommon):
         self.assertEqual([line["debtor"] for line in wizard._factoring_report_data()["lines"]],
                          [self.debtor_a.display_name])
 
+    def test_list_view_exports_the_buckets(self):
+        """Odoo's Export of the aging list offers the bucket columns: the list
+        shows them with the bucket labels of the company."""
+        arch = self.env["factoring.aging.report"].with_user(self.manager).get_views(
+            [(False, "list")])["views"]["list"]["arch"]
+        for name in ("amount_b0", "amount_b1", "amount_b2", "amount_b3", "amount_b4",
+                     "amount_b5", "residual", "debtor_id", "due_date", "days_past_due"):
+            self.assertIn(f'name="{name}"', arch)
+        # Odoo's export needs its own right (Access to export feature)
+        self.manager.group_ids += self.env.ref("base.group_allow_export")
+        exported = self.env["factoring.aging.report"].with_user(self.manager).with_context(
+            factoring_aging_date="2026-10-15").search([]).export_data(
+                ["debtor_id", "amount_b1", "amount_b2", "residual"])["datas"]
+        self.assertEqual(sorted(exported), sorted([
+            [self.debtor_a.display_name, 4000.0, 0.0, 4000.0],
+            [self.debtor_a.display_name, 0.0, 5000.0, 5000.0],
+            [self.debtor_b.display_name, 4000.0, 0.0, 4000.0]]))
+
     def test_report_is_read_only(self):
         row = self.aging("2026-09-30").search([], limit=1)
         # the access rights refuse every role; the guards also stop the superuser
