@@ -5,7 +5,8 @@ Usage (``make bench-reports``)::
 
     .venv/bin/python tests/benchmarks/bench_reports.py \\
         --odoo-src $ODOO_SRC --config .odoo-local.conf -d factoring_bench \\
-        [--open 1000000] [--paid 2000000] [--debtors 10000] [--clients 400] [--json out.json]
+        [--open 1000000] [--paid 2000000] [--debtors 10000] [--clients 400] \\
+        [--scale 0.01] [--json out.json]
 
 The database needs factoring_reports installed. Everything happens in ONE
 transaction rolled back at the end (the database is left as it was):
@@ -24,7 +25,9 @@ transaction rolled back at the end (the database is left as it was):
    a) aging as of today grouped by debtor (``_read_group`` of
       ``factoring.aging.report``, what the pivot asks);
    b) aging as of a past date (one year ago) grouped by debtor;
-   c) all KPIs of the portfolio for the last quarter (``factoring.kpi.get_kpis``).
+   c) all KPIs of the portfolio for the last quarter (``factoring.kpi.get_kpis``);
+   d) the monthly snapshot of the last month end (``factoring.report.snapshot``,
+      aging and KPI inputs per client x debtor, INSERT ... SELECT).
    It prints wall time, this process's CPU time and peak RSS per step (targets:
    2 s and 1 GB), and checks the results against direct SQL sums.
 """
@@ -42,6 +45,7 @@ import bench_schedule  # noqa: E402  (shared measurement and registry helpers)
 TARGET_SECONDS = 2.0
 TARGET_MB = 1024.0
 TODAY = date(2026, 11, 23)
+MONTH_END = date(2026, 10, 31)  # the last month end before TODAY
 
 
 def prepare(env, open_items, paid_items, debtors, clients):
@@ -167,6 +171,17 @@ def expected_open(env, company, as_of):
     return float(env.cr.fetchone()[0])
 
 
+def take_snapshot(env, company, month_end):
+    """The monthly snapshot of one month end (one DELETE and one INSERT ...
+    SELECT over the aging as of that date), as a manager's backfill; returns
+    [(month end, open AR of the rows)] for the check."""
+    Snapshot = env["factoring.report.snapshot"]
+    Snapshot.action_backfill(month_end, month_end, company.ids)
+    [(total,)] = Snapshot._read_group(
+        [("date", "=", month_end), ("company_id", "=", company.id)], [], ["residual:sum"])
+    return [(month_end, total)]
+
+
 def run_steps(env, company, warmup=False):
     results, checks = {}, {}
     Aging = env["factoring.aging.report"]
@@ -178,6 +193,7 @@ def run_steps(env, company, warmup=False):
             [], ["debtor_id"], ["residual:sum", "amount_overdue:sum"])),
         ("kpis", lambda: env["factoring.kpi"].get_kpis(
             TODAY - timedelta(days=91), TODAY)),
+        ("snapshot", lambda: take_snapshot(env, company, MONTH_END)),
     ]
     for name, step in steps:
         if warmup:
@@ -203,6 +219,9 @@ def parse_args(argv):
     parser.add_argument("--paid", type=int, default=2_000_000, dest="paid_items")
     parser.add_argument("--debtors", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=400)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply the four sizes (e.g. 0.01 for a quick run of "
+                             "10,000 open and 20,000 paid items)")
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--explain", action="store_true",
                         help="print PostgreSQL's plan of the aging queries")
@@ -210,6 +229,10 @@ def parse_args(argv):
                         help="run each step once before measuring it")
     parser.add_argument("--log-level", default="warn")
     args = parser.parse_args(argv)
+    if args.scale <= 0:
+        parser.error("--scale must be positive")
+    for name in ("open_items", "paid_items", "debtors", "clients"):
+        setattr(args, name, max(1, round(getattr(args, name) * args.scale)))
     if min(args.open_items, args.paid_items, args.debtors, args.clients) < 1:
         parser.error("sizes must be positive")
     return args
@@ -251,6 +274,8 @@ def main(argv=None):
             "aging past": (sum(r[1] for r in outputs["aging past"]),
                            expected_open(env, company, past)),
             "kpis": (outputs["kpis"][0]["ending_ar"], expected_open(env, company, TODAY)),
+            "snapshot": (sum(r[1] for r in outputs["snapshot"]),
+                         expected_open(env, company, MONTH_END)),
         }
         print()
         print("| Step | Wall | CPU (Odoo) | Peak RSS | Groups | Total | Expected | Verdict |")

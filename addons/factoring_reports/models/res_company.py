@@ -49,3 +49,42 @@ class ResCompany(models.Model):
             ("b4", f"{b3 + 1}-{b4}"),
             ("b5", self.env._("Over %s", b4)),
         ]
+
+    factoring_adoption_baseline_weeks = fields.Integer(
+        string="Adoption Baseline Weeks", default=4,
+        help="A person's first weeks with logged work: their weekly average over these "
+        "weeks is the baseline each later week is compared with.")
+    factoring_adoption_share = fields.Float(
+        string="Adoption Alert Share (%)", default=50.0,
+        help="A week with less logged work than this share of the person's baseline "
+        "weekly average notifies the adoption manager.")
+    factoring_adoption_manager_id = fields.Many2one(
+        "res.users", string="Adoption Manager",
+        help="Who is told when a person's logged work drops; empty: the factoring "
+        "managers of the company.")
+    factoring_no_contact_days = fields.Integer(
+        string="No Contact Alert After (Days)", default=30,
+        help="Clients and debtors with no note, call, meeting or done activity for "
+        "this many days are listed as without contact.")
+
+    @api.constrains("factoring_adoption_baseline_weeks", "factoring_adoption_share",
+                    "factoring_no_contact_days")
+    def _check_factoring_adoption_settings(self):
+        for company in self:
+            if company.factoring_adoption_baseline_weeks < 1 \
+                    or company.factoring_no_contact_days < 1 \
+                    or not 0 < company.factoring_adoption_share <= 100:
+                raise ValidationError(self.env._(
+                    "Company %s: the adoption baseline weeks and the days without "
+                    "contact must be at least 1, the alert share between 0 and 100 %%.",
+                    company.display_name))
+
+    def _factoring_adoption_managers(self):
+        """Who hears of a drop: the configured adoption manager, else the
+        company's factoring managers."""
+        self.ensure_one()
+        if self.factoring_adoption_manager_id:
+            return self.factoring_adoption_manager_id
+        group = self.env.ref("factoring_base.group_factoring_manager")
+        return group.sudo().all_user_ids.filtered(
+            lambda u: self in u.company_ids and not u.share and u.active)

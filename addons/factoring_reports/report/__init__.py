@@ -1,3 +1,4 @@
 from . import factoring_item_report
 from . import factoring_aging_report
 from . import factoring_concentration_report
+from . import factoring_adoption_report

@@ -4,3 +4,7 @@ from . import test_aging
 from . import test_concentration
 from . import test_security
 from . import test_client_figures
+from . import test_adoption
+from . import test_snapshot
+from . import test_snapshot_concurrency
+from . import test_demo

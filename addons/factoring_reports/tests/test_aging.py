@@ -126,6 +126,53 @@ class TestAgingOwnInvoices(ReportsCommon):
             **action["context"]).search([])
         self.assertEqual(sum(rows.mapped("residual")), 15000)
 
+    def test_pdf_of_the_aging_by_debtor(self):
+        """The QWeb report (its HTML: wkhtmltopdf may be missing) lists each
+        debtor's buckets as of the wizard's date and the totals."""
+        wizard = self.env["factoring.aging.wizard"].with_user(self.manager).create({
+            "date": date(2026, 10, 15)})
+        data = wizard._factoring_report_data()
+        by_debtor = {line["debtor"]: (line["buckets"], line["total"], line["count"])
+                     for line in data["lines"]}
+        # 15 Oct: A: S1 4,000 (1-30) + A1 5,000 (31-60); B: S2 4,000 (1-30)
+        self.assertEqual(by_debtor[self.debtor_a.display_name],
+                         ([0, 4000, 5000, 0, 0, 0], 9000, 2))
+        self.assertEqual(by_debtor[self.debtor_b.display_name],
+                         ([0, 4000, 0, 0, 0, 0], 4000, 1))
+        self.assertEqual((data["totals"], data["total"]), ([0, 8000, 5000, 0, 0, 0], 13000))
+        action = wizard.action_print()
+        self.assertEqual(action["report_name"], "factoring_reports.report_factoring_aging")
+        html, kind = self.env["ir.actions.report"].with_user(self.manager)._render_qweb_html(
+            "factoring_reports.report_factoring_aging", wizard.ids)
+        self.assertEqual(kind, "html")
+        html = html.decode()
+        self.assertIn(self.debtor_a.name, html)
+        self.assertIn("31-60", html)
+        self.assertIn("13,000.00", html)
+        # the collector's PDF holds their debtor only
+        wizard = self.env["factoring.aging.wizard"].with_user(self.users["collector"]).create({
+            "date": date(2026, 10, 15)})
+        self.assertEqual([line["debtor"] for line in wizard._factoring_report_data()["lines"]],
+                         [self.debtor_a.display_name])
+
+    def test_list_view_exports_the_buckets(self):
+        """Odoo's Export of the aging list offers the bucket columns: the list
+        shows them with the bucket labels of the company."""
+        arch = self.env["factoring.aging.report"].with_user(self.manager).get_views(
+            [(False, "list")])["views"]["list"]["arch"]
+        for name in ("amount_b0", "amount_b1", "amount_b2", "amount_b3", "amount_b4",
+                     "amount_b5", "residual", "debtor_id", "due_date", "days_past_due"):
+            self.assertIn(f'name="{name}"', arch)
+        # Odoo's export needs its own right (Access to export feature)
+        self.manager.group_ids += self.env.ref("base.group_allow_export")
+        exported = self.env["factoring.aging.report"].with_user(self.manager).with_context(
+            factoring_aging_date="2026-10-15").search([]).export_data(
+                ["debtor_id", "amount_b1", "amount_b2", "residual"])["datas"]
+        self.assertEqual(sorted(exported), sorted([
+            [self.debtor_a.display_name, 4000.0, 0.0, 4000.0],
+            [self.debtor_a.display_name, 0.0, 5000.0, 5000.0],
+            [self.debtor_b.display_name, 4000.0, 0.0, 4000.0]]))
+
     def test_report_is_read_only(self):
         row = self.aging("2026-09-30").search([], limit=1)
         # the access rights refuse every role; the guards also stop the superuser

@@ -8,8 +8,12 @@ from .common import ReportsCommon
 
 REPORT_MODELS = (
     "factoring.item.report", "factoring.aging.report", "factoring.concentration.report")
-OWN_MODELS = set(REPORT_MODELS) | {
-    "factoring.aging.wizard", "factoring.kpi.wizard", "factoring.kpi.line"}
+# adoption, contact and trend rows: read-only, one company rule each
+HISTORY_MODELS = (
+    "factoring.adoption.report", "factoring.adoption.alert", "factoring.report.snapshot")
+OWN_MODELS = set(REPORT_MODELS) | set(HISTORY_MODELS) | {
+    "factoring.aging.wizard", "factoring.kpi.wizard", "factoring.kpi.line",
+    "factoring.contact.gap.report", "factoring.snapshot.wizard"}
 ALL_READERS = ("credit_analyst", "credit_manager", "supervisor", "operations", "manager")
 
 
@@ -97,7 +101,7 @@ class TestReportSecurity(ReportsCommon):
     def test_users_outside_factoring_read_nothing(self):
         outsider = new_test_user(self.env, login="rep_outsider", groups="base.group_user",
                                  company_id=self.company.id)
-        for model in REPORT_MODELS:
+        for model in (*REPORT_MODELS, *HISTORY_MODELS, "factoring.contact.gap.report"):
             with self.subTest(model=model), self.assertRaises(AccessError):
                 self.env[model].with_user(outsider).search([])
         with self.assertRaises(AccessError):
@@ -115,9 +119,15 @@ class TestReportSecurity(ReportsCommon):
         for model in models:
             with self.subTest(model=model.model):
                 self.assertTrue(Access.search_count([("model_id", "=", model.id)]))
-        for model in REPORT_MODELS:
+        for model in (*REPORT_MODELS, *HISTORY_MODELS):
             with self.subTest(model=model):
                 rules = self.env["ir.rule"].search([("model_id.model", "=", model)])
                 self.assertIn(
                     "[('company_id', 'in', company_ids)]",
                     rules.filtered(lambda r: not r.groups).mapped("domain_force"))
+
+        # partners may be shared between companies: the contact list keeps those
+        rules = self.env["ir.rule"].search(
+            [("model_id.model", "=", "factoring.contact.gap.report"), ("groups", "=", False)])
+        self.assertEqual(rules.domain_force,
+                         "['|', ('company_id', '=', False), ('company_id', 'in', company_ids)]")
