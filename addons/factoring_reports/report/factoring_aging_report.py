@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .factoring_item_report import ITEM_COLUMNS, ITEM_FROM, ITEM_WHERE
@@ -18,6 +17,7 @@ class FactoringAgingReport(models.Model):
     rows; one query, no Python loop over items."""
 
     _name = "factoring.aging.report"
+    _inherit = ["factoring.read.only.report"]
     _description = "Factoring Aging"
     _auto = False
     _order = "due_date, id"
@@ -185,21 +185,3 @@ class FactoringAgingReport(models.Model):
             credit_cur=reconciled_until("credit_move_id", "credit_amount_currency"),
         )
 
-    # Read-only for everyone, superuser included: the figures come from the
-    # ledger and change only through accounting (the access rights already
-    # refuse every role; these guards also stop sudo() and give a clear reason).
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._factoring_refuse_change()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._factoring_refuse_change()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        self._factoring_refuse_change()
-
-    def _factoring_refuse_change(self):
-        raise UserError(self.env._("%s is a read-only report.", self._description))

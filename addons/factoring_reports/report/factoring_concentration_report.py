@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 from odoo.tools import SQL
 
 from .factoring_item_report import ITEM_FROM, ITEM_WHERE
@@ -16,6 +15,7 @@ class FactoringConcentrationReport(models.Model):
     is positive count (a debtor in credit has no share)."""
 
     _name = "factoring.concentration.report"
+    _inherit = ["factoring.read.only.report"]
     _description = "Factoring Debtor Concentration"
     _auto = False
     _order = "client_id, open_amount desc"
@@ -91,21 +91,3 @@ class FactoringConcentrationReport(models.Model):
             from_=ITEM_FROM, where=ITEM_WHERE,
         )
 
-    # Read-only for everyone, superuser included: the figures come from the
-    # ledger and change only through accounting (the access rights already
-    # refuse every role; these guards also stop sudo() and give a clear reason).
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._factoring_refuse_change()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._factoring_refuse_change()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        self._factoring_refuse_change()
-
-    def _factoring_refuse_change(self):
-        raise UserError(self.env._("%s is a read-only report.", self._description))

@@ -1,5 +1,4 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 from odoo.tools import SQL
 
 # Where every report of this addon reads receivable items from: posted lines
@@ -44,6 +43,7 @@ class FactoringItemReport(models.Model):
     caller read (its record rules define each role's portfolio)."""
 
     _name = "factoring.item.report"
+    _inherit = ["factoring.read.only.report"]
     _description = "Factoring Receivable Item"
     _auto = False
     _order = "date desc, id desc"
@@ -123,21 +123,3 @@ class FactoringItemReport(models.Model):
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
         )
 
-    # Read-only for everyone, superuser included: the figures come from the
-    # ledger and change only through accounting (the access rights already
-    # refuse every role; these guards also stop sudo() and give a clear reason).
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._factoring_refuse_change()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._factoring_refuse_change()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        self._factoring_refuse_change()
-
-    def _factoring_refuse_change(self):
-        raise UserError(self.env._("%s is a read-only report.", self._description))
