@@ -184,4 +184,3 @@ class FactoringAgingReport(models.Model):
             debit_cur=reconciled_until("debit_move_id", "debit_amount_currency"),
             credit_cur=reconciled_until("credit_move_id", "credit_amount_currency"),
         )
-

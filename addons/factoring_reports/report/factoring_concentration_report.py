@@ -90,4 +90,3 @@ class FactoringConcentrationReport(models.Model):
             """,
             from_=ITEM_FROM, where=ITEM_WHERE,
         )
-

@@ -122,4 +122,3 @@ class FactoringItemReport(models.Model):
             """,
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
         )
-
