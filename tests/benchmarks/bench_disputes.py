@@ -52,15 +52,7 @@ TODAY = date(2026, 11, 23)
 
 
 def _company(env, name):
-    eur = env.ref("base.EUR")
-    eur.active = True
-    company = env["res.company"].create({"name": "%s %s" % (name, time.time_ns()),
-                                         "currency_id": eur.id})
-    env["account.chart.template"].try_loading("generic_coa", company=company,
-                                              install_demo=False)
-    company.currency_id = eur
-    company._factoring_setup_accounting()
-    return company
+    return bench_schedule.bench_company(env, name)
 
 
 def _ledger(env, company, items, debtor_ids, client_ids, held):

@@ -58,38 +58,13 @@ def prepare(env, open_items=100_000, debtors=10_000, clients=400, lines=10_000,
     from odoo.addons.factoring_base.models.factoring_guard import guarded  # noqa: PLC0415
 
     env = env(context=dict(env.context, tracking_disable=True))
-    eur = env.ref("base.EUR")
-    eur.active = True
-    company = env["res.company"].create({"name": "Bench Limits %s" % time.time_ns(),
-                                         "currency_id": eur.id})
-    env["account.chart.template"].try_loading("generic_coa", company=company,
-                                              install_demo=False)
-    company.currency_id = eur
-    company._factoring_setup_accounting()
-    user = env["res.users"].create({
-        "name": "Bench Limits Manager", "login": "bench_limits_%s" % company.id,
-        "group_ids": [Command.set([env.ref("factoring_base.group_factoring_manager").id])],
-        "company_id": company.id, "company_ids": [Command.set(company.ids)],
-    })
+    company = bench_schedule.bench_company(env, "Bench Limits")
+    eur = company.currency_id
+    user = bench_schedule.bench_manager(env, company, "Bench Limits Manager", "bench_limits")
     env.flush_all()
     cr = env.cr
     t0 = time.perf_counter()
-    cr.execute(SQL("""
-        INSERT INTO res_partner (name, complete_name, active, is_company, type,
-                                 is_factoring_debtor, company_id, autopost_bills)
-        SELECT 'Bench Debtor ' || i, 'Bench Debtor ' || i, TRUE, TRUE, 'contact',
-               TRUE, %(company)s, 'ask'
-          FROM generate_series(1, %(n)s) i RETURNING id""", company=company.id, n=debtors))
-    debtor_ids = [row[0] for row in cr.fetchall()]
-    cr.execute(SQL("""
-        INSERT INTO res_partner (name, complete_name, active, is_company, type,
-                                 is_factoring_client, company_id, autopost_bills)
-        SELECT 'Bench Client ' || i, 'Bench Client ' || i, TRUE, TRUE, 'contact',
-               TRUE, %(company)s, 'ask'
-          FROM generate_series(1, %(n)s) i RETURNING id""", company=company.id, n=clients))
-    client_ids = [row[0] for row in cr.fetchall()]
-    cr.execute(SQL("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
-                   debtor_ids + client_ids))
+    debtor_ids, client_ids = bench_schedule.insert_partners(env, company, debtors, clients)
     env["res.partner"].invalidate_model()
     first_client = env["res.partner"].browse(client_ids[0])
     approved = debtor_ids[:APPROVED_DEBTORS]

@@ -330,6 +330,60 @@ def prepare(env, lines=10_000, debtors=500, seed=20261123):
     )
 
 
+# ---------------------------------------------------------------------------
+# Shared by the benchmarks of the other addons (bench_limits, bench_reports,
+# bench_disputes): a company of their own and set-based partners.
+# ---------------------------------------------------------------------------
+def bench_company(env, name):
+    """A new company in euros with the generic chart and the factoring set-up."""
+    eur = env.ref("base.EUR")
+    eur.active = True
+    company = env["res.company"].create({"name": "%s %s" % (name, time.time_ns()),
+                                         "currency_id": eur.id})
+    env["account.chart.template"].try_loading("generic_coa", company=company,
+                                              install_demo=False)
+    company.currency_id = eur
+    company._factoring_setup_accounting()
+    return company
+
+
+def bench_manager(env, company, name, login):
+    """A factoring manager of *company* only: the benchmarks measure as one."""
+    from odoo import Command  # noqa: PLC0415
+
+    return env["res.users"].create({
+        "name": name, "login": "%s_%s" % (login, company.id),
+        "group_ids": [Command.set([env.ref("factoring_base.group_factoring_manager").id])],
+        "company_id": company.id, "company_ids": [Command.set(company.ids)],
+    })
+
+
+def insert_partners(env, company, debtors, clients):
+    """*debtors* debtors then *clients* clients of *company*, one INSERT each
+    (no ORM: at benchmark scale creating them would dominate the set-up).
+
+    :return: (debtor ids, client ids)
+    """
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    cr = env.cr
+    ids = {}
+    for kind, flag, count in (("Debtor", "is_factoring_debtor", debtors),
+                              ("Client", "is_factoring_client", clients)):
+        cr.execute(SQL("""
+            INSERT INTO res_partner (name, complete_name, active, is_company, type,
+                                     %(flag)s, company_id, autopost_bills)
+            SELECT 'Bench ' || %(kind)s || ' ' || i, 'Bench ' || %(kind)s || ' ' || i,
+                   TRUE, TRUE, 'contact', TRUE, %(company)s, 'ask'
+              FROM generate_series(1, %(n)s) i RETURNING id""",
+            flag=SQL.identifier(flag), kind=kind, company=company.id, n=count))
+        ids[kind] = [row[0] for row in cr.fetchall()]
+    cr.execute(SQL("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
+                   ids["Debtor"] + ids["Client"]))
+    env["res.partner"].invalidate_model()
+    return ids["Debtor"], ids["Client"]
+
+
 def _fresh_request(env):
     """What separates two HTTP requests: pending writes flushed, caches emptied."""
     env.flush_all()

@@ -120,3 +120,31 @@ class ThreadedTestMixin:
         patcher = patch.object(Registry, "_lock", DummyRLock())
         patcher.start()
         self.addCleanup(patcher.stop)
+
+    def _commit_client_and_debtor(self, env, name, advance_rate=80.0):
+        """Commit what a race needs and return it: the first company set up for
+        factoring (or the main company, set up now), a client, a debtor it may
+        sell, and the client's active agreement. The caller records the ids for
+        its clean-up and commits (``with self.registry.cursor()`` does)."""
+        company = env["res.company"].search(
+            [("factoring_journal_id", "!=", False)], order="id", limit=1)
+        if not company:
+            company = env.ref("base.main_company")
+            if not company.chart_template:
+                env["account.chart.template"].try_loading(
+                    "generic_coa", company=company, install_demo=False)
+            company._factoring_setup_accounting()
+        Partner = env["res.partner"].with_company(company)
+        client = Partner.create({
+            "name": f"{name} Client", "is_company": True,
+            "is_factoring_client": True, "company_id": company.id})
+        debtor = Partner.create({
+            "name": f"{name} Debtor", "is_company": True,
+            "is_factoring_debtor": True, "company_id": company.id})
+        agreement = env["factoring.agreement"].with_company(company).create({
+            "client_id": client.id, "company_id": company.id,
+            "currency_id": company.currency_id.id, "advance_rate": advance_rate,
+            "approved_debtor_ids": [Command.set(debtor.ids)],
+            "date_start": date(2026, 1, 1)})
+        agreement.action_activate()
+        return company, client, debtor, agreement

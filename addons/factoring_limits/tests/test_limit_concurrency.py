@@ -35,27 +35,8 @@ class TestLimitConcurrency(ThreadedTestMixin, TransactionCase):
         self.addCleanup(self._cleanup)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            company = env["res.company"].search(
-                [("factoring_journal_id", "!=", False)], order="id", limit=1)
-            if not company:
-                company = env.ref("base.main_company")
-                if not company.chart_template:
-                    env["account.chart.template"].try_loading(
-                        "generic_coa", company=company, install_demo=False)
-                company._factoring_setup_accounting()
-            Partner = env["res.partner"].with_company(company)
-            client = Partner.create({
-                "name": "Limit Race Client", "is_company": True,
-                "is_factoring_client": True, "company_id": company.id})
-            debtor = Partner.create({
-                "name": "Limit Race Debtor", "is_company": True,
-                "is_factoring_debtor": True, "company_id": company.id})
-            agreement = env["factoring.agreement"].with_company(company).create({
-                "client_id": client.id, "company_id": company.id,
-                "currency_id": company.currency_id.id, "advance_rate": 80.0,
-                "approved_debtor_ids": [Command.set(debtor.ids)],
-                "date_start": date(2026, 1, 1)})
-            agreement.action_activate()
+            company, client, debtor, agreement = self._commit_client_and_debtor(
+                env, "Limit Race")
             limit = env["factoring.limit"].with_company(company).create({
                 "scope": "debtor", "debtor_id": debtor.id, "company_id": company.id,
                 "currency_id": company.currency_id.id, "amount": 200000.0,
