@@ -29,5 +29,10 @@
         "views/factoring_collections_menus.xml",
     ],
     "demo": ["demo/factoring_collections_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "factoring_collections/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

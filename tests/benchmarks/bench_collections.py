@@ -178,6 +178,8 @@ def parse_args(argv):
     parser.add_argument("--collectors", type=int, default=5)
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--log-level", default="warn")
+    parser.add_argument("--explain", action="store_true",
+                        help="also print EXPLAIN ANALYZE of the worklist query (all debtors)")
     args = parser.parse_args(argv)
     if min(args.debtors, args.items, args.collectors) < 1 or not 0 <= args.overdue <= 1:
         parser.error("sizes must be positive and --overdue between 0 and 1")
@@ -232,6 +234,16 @@ def main(argv=None):
         print()
         print("Machine: %(nproc)s cores, %(cpu)s, %(memory)s, Python %(python)s, "
               "PostgreSQL %(postgresql)s, Odoo %(odoo)s" % facts)
+        if args.explain:
+            from odoo.tools import SQL  # noqa: PLC0415
+
+            worklist = prepared["manager_env"]["factoring.worklist"].with_company(
+                prepared["company"])
+            plan = env.execute_query(SQL(
+                "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM (%s) w ORDER BY score DESC",
+                worklist._table_query))
+            print("\nEXPLAIN ANALYZE of the worklist (all debtors):")
+            print("\n".join(row[0] for row in plan))
         if args.json:
             with open(args.json, "w") as out:
                 json.dump({"machine": facts, "generation_seconds": prepared["generation"],

@@ -234,6 +234,18 @@ class FactoringDunningRun(models.Model):
         run = self.with_context(factoring_dunning_run_create=True).sudo().create({
             "date": today, "company_id": company.id, "user_id": self.env.uid})
         run = run.sudo()
+        # Two runs of a company never both work from a view of the items that
+        # predates the other's communications: the running slot (unique index)
+        # refuses a run while another one runs, and every run writes the
+        # company's row. A run that started (took its snapshot) before an
+        # earlier one committed gets a serialization failure here, and Odoo's
+        # retry (RPC, cron) starts it again with a fresh view: it sends nothing
+        # twice. The unique index on (company, debtor, level, day) remains the
+        # last guarantee.
+        self.env.execute_query(SQL(
+            "UPDATE res_company SET factoring_dunning_last_run = %s WHERE id = %s",
+            today, company.id))
+        company.invalidate_recordset(["factoring_dunning_last_run"])
         if commit:
             # the run is visible (and holds the company's running slot) at once
             self.env["ir.cron"]._commit_progress(0)
@@ -327,7 +339,7 @@ class FactoringDunningRun(models.Model):
         emailed = comms.filtered(lambda c: c.channel_email and c.email_to)
         for template, template_comms in emailed.grouped(
                 lambda c: c.level_id.mail_template_id).items():
-            template.send_mail_batch(template_comms.ids, force_send=False)
+            self._queue_emails(template, template_comms)
         counts["email_count"] = len(emailed)
         counts["letter_count"] = len(comms.filtered("channel_letter"))
         fallback = comms.filtered(lambda c: c.status == "fallback")
@@ -339,6 +351,33 @@ class FactoringDunningRun(models.Model):
         self._schedule_activities(company, today, calls, escalations)
         return counts
 
+    @api.model
+    def _queue_emails(self, template, comms):
+        """Queue the batch's e-mails of one template: the template rendered once
+        for all the communications, one ``mail.mail`` create for the batch.
+        Templates with a layout, attachments or reports go through Odoo's
+        ``send_mail_batch`` (chunks of ``mail.batch_size``)."""
+        template = template.sudo()
+        if template.email_layout_xmlid or template.attachment_ids \
+                or template.report_template_ids:
+            return template.send_mail_batch(comms.ids, force_send=False)
+        comms._compute_email_parts()  # the items' tables of the whole batch at once
+        rendered = template._generate_template(
+            comms.ids, ("auto_delete", "body_html", "email_cc", "email_from", "email_to",
+                        "mail_server_id", "model", "partner_to", "reply_to", "res_id",
+                        "scheduled_date", "subject"))
+        vals_list = []
+        for comm_id in comms.ids:
+            values = rendered[comm_id]
+            values["recipient_ids"] = [(4, pid) for pid in values.pop("partner_ids", None) or []]
+            values.pop("attachment_ids", None)
+            values.pop("attachments", None)
+            if "email_from" in values and not values["email_from"]:
+                values.pop("email_from")
+            values["body"] = values["body_html"]
+            vals_list.append(values)
+        return self.env["mail.mail"].sudo().create(vals_list)
+
     def _schedule_activities(self, company, today, calls, escalations):
         """Call activities for the debtors' collectors; escalation activities
         for the company's collections supervisor (one create for the batch)."""
@@ -346,11 +385,12 @@ class FactoringDunningRun(models.Model):
         call_type = self.env.ref("factoring_collections.mail_activity_type_dunning_call")
         escalation_type = self.env.ref("factoring_collections.mail_activity_type_escalation")
         supervisor = company.factoring_collections_supervisor_id
+        fmt_amount, _fmt_date = self.env["factoring.dunning.communication"]._formatters()
         vals_list = []
         for comm in calls:
             note = self.env._(
                 "%(level)s: %(count)s overdue item(s), %(amount)s.", level=comm.level_id.name,
-                count=comm.item_count, amount=comm._format_amount(comm.amount))
+                count=comm.item_count, amount=fmt_amount(comm.amount, comm.currency_id))
             if comm.status == "fallback":
                 note += " " + self.env._("No e-mail sent: %s.", comm.note)
             vals_list.append({
@@ -367,12 +407,14 @@ class FactoringDunningRun(models.Model):
                 "summary": self.env._("Dunning escalation: %s", comm.level_id.name),
                 "note": self.env._("%(count)s overdue item(s), %(amount)s.",
                                    count=comm.item_count,
-                                   amount=comm._format_amount(comm.amount)),
+                                   amount=fmt_amount(comm.amount, comm.currency_id)),
                 "user_id": (supervisor or comm.collector_id or self.env.user).id,
             })
         if vals_list:
             self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True, mail_notify_force_send=False).create(vals_list)
+                mail_activity_quick_update=True, mail_notify_force_send=False,
+                tracking_disable=True, mail_create_nosubscribe=True,
+                mail_notrack=True).create(vals_list)
 
     def _finish(self, totals, skipped, failures, start):
         self.ensure_one()

@@ -12,3 +12,8 @@ class ResCompany(models.Model):
         "factoring.dunning.policy", string="Default Dunning Policy",
         domain="[('company_id', '=', id)]",
         help="Applies to every debtor without a policy of its own.")
+    factoring_dunning_last_run = fields.Date(
+        string="Last Dunning Run", readonly=True, copy=False,
+        help="Written at the start of every dunning run of the company: two runs "
+        "that overlap write the same row, so the later one is retried with a "
+        "fresh view of what the earlier one sent (see factoring.dunning.run._run).")

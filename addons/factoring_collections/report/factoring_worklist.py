@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL, format_date, formatLang
+from odoo.tools import SQL, float_round, format_date
+from odoo.tools.misc import get_lang
 
 from odoo.addons.factoring_base.models.res_partner import RATINGS
 
@@ -146,27 +147,33 @@ class FactoringWorklist(models.Model):
     def _compute_reason(self):
         """The rank in words, e.g. "18,400 overdue, oldest 47 days; promise of
         5,000 broken on 12 Nov; no contact for 9 days"."""
+        # the language looked up once for all the rows (formatLang looks it up
+        # on every call); amounts as formatLang(digits=0) writes them
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+
+        def amount(value):
+            return lang.format("%.0f", float_round(value, precision_digits=0), grouping=True)
+
         for row in self:
             parts = []
             if row.overdue_amount > 0:
                 parts.append(self.env._(
                     "%(amount)s overdue, oldest %(days)s days",
-                    amount=formatLang(self.env, row.overdue_amount, digits=0),
+                    amount=amount(row.overdue_amount),
                     days=row.oldest_days))
             if row.broken_count:
                 parts.append(self.env._(
                     "promise of %(amount)s broken on %(date)s",
-                    amount=formatLang(self.env, row.broken_last_amount, digits=0),
+                    amount=amount(row.broken_last_amount),
                     date=format_date(self.env, row.broken_last_date, date_format="d MMM")))
                 if row.broken_count > 1:
                     parts[-1] += self.env._(" (%s broken in 90 days)", row.broken_count)
             if row.promise_today_amount > 0:
                 parts.append(self.env._(
                     "promise of %s due today",
-                    formatLang(self.env, row.promise_today_amount, digits=0)))
+                    amount(row.promise_today_amount)))
             if row.held_amount > 0:
-                parts.append(self.env._("%s on hold", formatLang(self.env, row.held_amount,
-                                                                  digits=0)))
+                parts.append(self.env._("%s on hold", amount(row.held_amount)))
             if row.overdue_amount > 0:
                 if row.last_contact:
                     parts.append(self.env._("no contact for %s days", row.days_since_contact)
