@@ -264,8 +264,8 @@ class FactoringLimit(models.Model):
 
     def _check_own_client(self, vals_list):
         """A client manager (without a credit role) requests client and pair
-        limits only for his own clients; a debtor limit for any debtor (his
-        client may be about to sell to it)."""
+        limits only for his own clients (or clients nobody manages yet); a
+        debtor limit for any debtor (his client may be about to sell to it)."""
         user = self.env.user
         if self.env.su or user.has_group(ANALYST_GROUP) or \
                 user.has_group("factoring_base.group_factoring_manager"):
@@ -274,12 +274,12 @@ class FactoringLimit(models.Model):
             if vals.get("scope", "debtor") not in ("client", "pair"):
                 continue
             client = self.env["res.partner"].browse(vals.get("client_id")).sudo()
-            if client and client.factoring_client_manager_id != user:
+            manager = client.factoring_client_manager_id
+            if manager and manager != user:
                 raise AccessError(self.env._(
                     "New limit for %(client)s: you are not its client manager "
                     "(%(manager)s is); ask a credit analyst.",
-                    client=client.display_name,
-                    manager=client.factoring_client_manager_id.name or self.env._("none")))
+                    client=client.display_name, manager=manager.name))
 
     def _check_currency_given(self, vals_list):
         for vals in vals_list:
