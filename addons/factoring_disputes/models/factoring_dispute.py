@@ -451,6 +451,9 @@ class FactoringDispute(models.Model):
         # once conflict on it (the second waits, then fails to serialize and is
         # retried on fresh data), so the amounts cannot be allocated twice.
         guarded(self.sudo()).write({"last_resolution_date": fields.Datetime.now()})
+        # sent now (not at the end of the transaction): the second resolution
+        # waits here, before computing anything on stale amounts
+        self.sudo().flush_recordset(["last_resolution_date"])
         currency = self.currency_id
         amounts = {line: currency.round(amount) for line, amount in amounts.items()
                    if not currency.is_zero(amount)}

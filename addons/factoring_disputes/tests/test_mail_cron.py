@@ -1,8 +1,11 @@
+import email
+import email.policy
 from datetime import timedelta
 from email.message import EmailMessage
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import DisputesCommon
 
@@ -16,6 +19,11 @@ class TestDisputeMailAndCron(DisputesCommon):
         cls.ap_contact = cls.env["res.partner"].create({
             "name": "Claire Payables", "parent_id": cls.debtor_a.id,
             "email": "claire.payables@grand-magasin.example.com"})
+        # the alias answers on a domain of its own: e-mails reach it through the
+        # gateway's routing (recipient address -> alias -> model), not a forced model
+        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "factor.example.com"})
+        cls.alias = cls.env.ref("factoring_disputes.mail_alias_dispute")
+        cls.alias.alias_domain_id = cls.alias_domain
 
     def make_email(self, sender, subject, body, message_id, in_reply_to=None,
                    attachment=None):
@@ -34,13 +42,33 @@ class TestDisputeMailAndCron(DisputesCommon):
         return msg.as_string()
 
     def process(self, raw):
+        """The mail gateway as the fetchmail server calls it: no model given,
+        the route comes from the recipient (the alias) or the thread replied to."""
         return self.env["mail.thread"].with_context(
-            allowed_company_ids=self.company.ids).message_process("factoring.dispute", raw)
+            allowed_company_ids=self.company.ids).message_process(False, raw)
 
     def test_alias_exists(self):
         alias = self.env.ref("factoring_disputes.mail_alias_dispute")
         self.assertEqual(alias.alias_model_id.model, "factoring.dispute")
         self.assertEqual(alias.alias_name, "disputes")
+        self.assertEqual(alias.alias_full_name, "disputes@factor.example.com")
+
+    def test_gateway_routes_by_the_alias_address(self):
+        raw = self.make_email(
+            "claire.payables@grand-magasin.example.com", "Short delivery",
+            "Pieces missing.", "<claim-route@grand-magasin.example.com>")
+        message = email.message_from_string(raw, policy=email.policy.SMTP)
+        Thread = self.env["mail.thread"]
+        routes = Thread.message_route(message, Thread.message_parse(message))
+        self.assertEqual([(route[0], route[1]) for route in routes],
+                         [("factoring.dispute", False)], "a new dispute through the alias")
+        self.assertEqual(routes[0][4], self.alias)
+        # an address no alias answers on finds no route
+        stray = raw.replace("disputes@factor.example.com", "nobody@factor.example.com")
+        count = self.env["factoring.dispute"].search_count([])
+        with self.assertRaises(ValueError), mute_logger("odoo.addons.mail.models.mail_thread"):
+            self.process(stray)
+        self.assertEqual(self.env["factoring.dispute"].search_count([]), count)
 
     def test_email_becomes_dispute_of_the_debtor(self):
         raw = self.make_email(

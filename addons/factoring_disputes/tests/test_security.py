@@ -234,3 +234,87 @@ class TestDisputeSecurity(DisputesCommon):
                         getattr(record.with_user(user), method)(*args)
         self.assertEqual(dispute.state, "open")
         self.assertEqual(pending.state, "to_approve")
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeVisibility(DisputesCommon):
+    """Who reads which disputes: a collector those of the debtors he collects
+    and those he owns or opened, a client manager those of his clients,
+    supervisors, operations, credit roles and managers all."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.collector_2 = new_test_user(
+            cls.env, login="dsp_vis_collector_2", name="Other collector",
+            groups="factoring_base.group_factoring_collector",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.manager_2 = new_test_user(
+            cls.env, login="dsp_vis_cm_2", name="Other client manager",
+            groups="factoring_base.group_factoring_client_manager",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        supervisor = cls.users["supervisor"]
+        # debtor A (collected by the collector), factored for our client; the
+        # supervisor owns it (not the collector, the default owner)
+        cls.factored_a = cls.open_dispute(cls, [(cls.item1, 100.0)], user=supervisor,
+                                          user_id=supervisor.id)
+        # debtor B (no collector), factored for our client, owned by the other collector
+        cls.factored_b = cls.open_dispute(cls, [(cls.item_b, 100.0)], user=supervisor,
+                                          user_id=cls.collector_2.id)
+        # the own invoice of debtor A: no client
+        cls.own_a = cls.open_dispute(cls, [(cls.own, 100.0)], user=supervisor,
+                                     user_id=supervisor.id)
+        cls.all_disputes = cls.factored_a | cls.factored_b | cls.own_a
+
+    def visible(self, user):
+        return self.env["factoring.dispute"].with_user(user).search(
+            [("id", "in", self.all_disputes.ids)])
+
+    def visible_lines(self, user):
+        return self.env["factoring.dispute.line"].with_user(user).search(
+            [("dispute_id", "in", self.all_disputes.ids)]).dispute_id
+
+    def test_collector_reads_own_debtors_and_own_disputes(self):
+        collector = self.users["collector"]
+        self.assertEqual(self.factored_a.client_id, self.client)
+        self.assertFalse(self.own_a.client_id)
+        self.assertEqual(self.visible(collector), self.factored_a | self.own_a)
+        self.assertEqual(self.visible_lines(collector), self.factored_a | self.own_a)
+        with self.assertRaises(AccessError):
+            self.factored_b.with_user(collector).read(["name"])
+        with self.assertRaises(AccessError):
+            self.factored_b.line_ids.with_user(collector).read(["amount"])
+        with self.assertRaises(AccessError):
+            self.factored_b.with_user(collector).action_view_items()
+        # the other collector: only the dispute he owns, and those he opens
+        self.assertEqual(self.visible(self.collector_2), self.factored_b)
+        opened = self.open_dispute([(self.item2, 10.0)], user=self.collector_2)
+        self.assertIn(opened, self.env["factoring.dispute"].with_user(self.collector_2).search(
+            [("id", "=", opened.id)]))
+
+    def test_client_manager_reads_own_clients_disputes(self):
+        cm = self.users["client_manager"]
+        self.assertEqual(self.visible(cm), self.factored_a | self.factored_b)
+        self.assertEqual(self.visible_lines(cm), self.factored_a | self.factored_b)
+        with self.assertRaises(AccessError):
+            self.own_a.with_user(cm).read(["name"])
+        self.assertFalse(self.visible(self.manager_2))
+        # a debtor he manages himself
+        self.debtor_a.factoring_client_manager_id = self.manager_2
+        self.assertEqual(self.visible(self.manager_2), self.factored_a | self.own_a)
+
+    def test_supervisors_operations_credit_and_managers_read_all(self):
+        for role in ("supervisor", "operations", "credit_analyst", "credit_manager",
+                     "manager"):
+            with self.subTest(role=role):
+                self.assertEqual(self.visible(self.users[role]), self.all_disputes)
+                self.assertEqual(self.visible_lines(self.users[role]), self.all_disputes)
+
+    def test_reading_rules_do_not_widen_writing(self):
+        # the collector reads the dispute of his debtor but works only his own
+        dispute = self.factored_a.with_user(self.users["collector"])
+        self.assertTrue(dispute.name)
+        with self.assertRaises(AccessError):
+            dispute.write({"subject": "mine now"})
+        with self.assertRaises(AccessError):
+            dispute.action_reject()

@@ -20,6 +20,7 @@ STATES = [
     ("draft", "Draft"),
     ("requested", "Requested"),
     ("proposed", "Proposed"),
+    ("approved", "Approved (Scheduled)"),
     ("active", "Active"),
     ("superseded", "Superseded"),
     ("expired", "Expired"),
@@ -261,6 +262,25 @@ class FactoringLimit(models.Model):
                     "Limit %s: a client limit names no debtor and a debtor limit no client.",
                     limit._label()))
 
+    def _check_own_client(self, vals_list):
+        """A client manager (without a credit role) requests client and pair
+        limits only for his own clients (or clients nobody manages yet); a
+        debtor limit for any debtor (his client may be about to sell to it)."""
+        user = self.env.user
+        if self.env.su or user.has_group(ANALYST_GROUP) or \
+                user.has_group("factoring_base.group_factoring_manager"):
+            return
+        for vals in vals_list:
+            if vals.get("scope", "debtor") not in ("client", "pair"):
+                continue
+            client = self.env["res.partner"].browse(vals.get("client_id")).sudo()
+            manager = client.factoring_client_manager_id
+            if manager and manager != user:
+                raise AccessError(self.env._(
+                    "New limit for %(client)s: you are not its client manager "
+                    "(%(manager)s is); ask a credit analyst.",
+                    client=client.display_name, manager=manager.name))
+
     def _check_currency_given(self, vals_list):
         for vals in vals_list:
             if "currency_id" in vals and not vals["currency_id"]:
@@ -278,6 +298,7 @@ class FactoringLimit(models.Model):
         check_groups(self.env, (CLIENT_MANAGER_GROUP, ANALYST_GROUP),
                      self.env._("create limits"))
         self._check_currency_given(vals_list)
+        self._check_own_client(vals_list)
         for vals in vals_list:
             if vals.get("scope") == "client":
                 vals.pop("debtor_id", None)
@@ -424,8 +445,10 @@ class FactoringLimit(models.Model):
     def action_approve(self):
         """One approval of a proposed limit by a member of its rule's group who
         neither requested nor proposed it and has not approved it yet; the last
-        approval the rule needs activates it. Returns a warning notification
-        when the limit exceeds the debtor's credit insurance."""
+        approval the rule needs activates it (or, valid from a later date,
+        schedules it: see _activate_scheduled). Returns a warning notification
+        when the debtor has credit insurance and the limit exceeds the insured
+        amount."""
         check_groups(self.env, (ANALYST_GROUP,), self.env._("approve limits"))
         self.check_access("write")
         self._check_state(("proposed",), self.env._("approved"))
@@ -439,7 +462,10 @@ class FactoringLimit(models.Model):
             given = self.env["factoring.limit.approval"].sudo().search_count(
                 [("limit_id", "=", limit.id)])
             if given >= limit.approvals_required:
-                limit._activate()
+                if limit.date_from > fields.Date.context_today(self):
+                    limit._schedule()
+                else:
+                    limit._activate()
             else:
                 limit.message_post(body=self.env._(
                     "Approval %(given)s of %(required)s given by %(user)s.",
@@ -506,8 +532,15 @@ class FactoringLimit(models.Model):
         self.ensure_one()
         if self.scope != "debtor":
             return False
-        insured = self.env["factoring.credit.insurance"]._insured_amounts(
-            self.company_id, self.debtor_id.ids).get(self.debtor_id.id, (0.0, 0.0))[0]
+        # the covers valid when the limit takes effect; a debtor without any
+        # valid cover gives no warning (nothing to exceed: the whole exposure
+        # shows as uninsured on the debtor's Credit tab)
+        day = max(self.date_from, fields.Date.context_today(self))
+        covers = self.env["factoring.credit.insurance"]._insured_amounts(
+            self.company_id, self.debtor_id.ids, day=day)
+        if self.debtor_id.id not in covers:
+            return False
+        insured = covers[self.debtor_id.id][0]
         amount = self._to_company(self.amount)
         if self.company_id.currency_id.compare_amounts(amount, insured) > 0:
             return self.env._(
@@ -519,13 +552,23 @@ class FactoringLimit(models.Model):
                 uninsured=format_amount(self.env, amount - insured, self.company_id.currency_id))
         return False
 
-    def _activate(self):
+    def _schedule(self):
+        """Fully approved but valid from a later date: the version waits in
+        'approved' (the active version stays in force) until the daily run
+        activates it on its start date."""
+        self.ensure_one()
+        guarded(self).write({"state": "approved", "approved_date": fields.Datetime.now()})
+        self.message_post(body=self.env._(
+            "Approved: this version becomes the active limit on %(date)s.",
+            date=self.date_from))
+
+    def _activate(self, today=None, scheduled=False):
         """This version becomes the active one; the active version of the same
         scope and partner is superseded (and remembered, for a temporary limit
         to fall back to)."""
         self.ensure_one()
         previous = self.sudo().search(self._key_domain() & Domain("state", "=", "active"))
-        today = fields.Date.context_today(self)
+        today = today or fields.Date.context_today(self)
         if previous:
             guarded(previous).write({"state": "superseded", "end_date": today})
             # the unique index over active versions: the old one leaves first
@@ -533,9 +576,11 @@ class FactoringLimit(models.Model):
             for old in previous:
                 old.message_post(body=self.env._("Superseded by %s.", self._label()))
         guarded(self).write({
-            "state": "active", "approved_date": fields.Datetime.now(),
+            "state": "active", "approved_date": self.approved_date or fields.Datetime.now(),
             "previous_id": previous[:1].id or False})
-        self.message_post(body=self.env._("Approved: this version is now the active limit."))
+        self.message_post(body=self.env._(
+            "Valid from %(date)s: this version is now the active limit.", date=today)
+            if scheduled else self.env._("Approved: this version is now the active limit."))
         self._sync_partner_credit_limit()
 
     def _sync_partner_credit_limit(self):
@@ -620,14 +665,29 @@ class FactoringLimit(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_daily(self):
-        """Idempotent: expire ended limits (temporary ones fall back to the
+        """Idempotent: activate approved versions whose start date is reached,
+        expire ended limits (temporary ones fall back to the
         version they superseded; the client manager is told), give the analyst
         an activity for every limit whose review date is reached, and for every
         credit document expiring soon."""
+        self._activate_scheduled()
         self._expire_ended()
         self._schedule_reviews()
         self.env["factoring.credit.document"]._schedule_expiry_activities()
         return True
+
+    @api.model
+    def _activate_scheduled(self, today=None):
+        """Approved versions whose start date is reached become active (the
+        version in force is superseded then), the earliest start first, so that
+        of several due versions of one limit the latest start wins. Idempotent:
+        an activated version is no longer 'approved'."""
+        today = today or fields.Date.context_today(self)
+        due = self.sudo().search([("state", "=", "approved"), ("date_from", "<=", today)],
+                                 order="date_from, version, id")
+        for limit in due:
+            limit._activate(today=today, scheduled=True)
+        return due
 
     @api.model
     def _expire_ended(self, today=None):

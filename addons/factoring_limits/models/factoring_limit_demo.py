@@ -9,7 +9,7 @@ class FactoringLimit(models.Model):
     @api.model
     def _demo_load(self):
         """Galata Factoring's limits, taken through their real life cycle by the
-        demo team: active, superseded, expired, rejected, requested, proposed
+        demo team: active, approved (valid from a later date), superseded, expired, rejected, requested, proposed
         (pending approval) and draft versions; a client (Indigo) near its limit; credit
         documents (one expired) and a credit insurance policy."""
         ref = self.env.ref
@@ -78,6 +78,10 @@ class FactoringLimit(models.Model):
                       date_to=today - timedelta(days=5),
                       reason="Trial limit for one season."))
         self._expire_ended(today)
+        # approved, valid from a later date: waits for the daily run of that day
+        approve(limit("debtor", 170000.0, debtor_id=berger.id,
+                      date_from=today + timedelta(days=14),
+                      reason="Berger opens ten stores next month."))
         rejected = limit("debtor", 90000.0, debtor_id=garde_robe.id,
                          reason="The client wants to sell more on Garde-Robe.")
         rejected.with_user(cm).action_request()

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import LimitsCommon
 
@@ -101,3 +102,85 @@ class TestDaily(LimitsCommon):
         self.assertAlmostEqual(debtor.factoring_insured_amount, 5000.0)
         # exposure 8,000; insured part min(8,000, 5,000) x 90 % = 4,500
         self.assertAlmostEqual(debtor.factoring_uninsured_exposure, 3500.0)
+
+    def insure(self, amount, **vals):
+        return self.env["factoring.credit.insurance"].create({
+            "partner_id": self.debtor_a.id, "insurer_id": self.debtor_b.id,
+            "policy_number": "POL-2", "insured_amount": amount, "cover_percent": 90.0,
+            "date_from": date(2026, 1, 1), "date_to": date.today() + timedelta(days=30),
+            "company_id": self.company.id, **vals})
+
+    def approve(self, limit):
+        limit.with_user(self.users["client_manager"]).action_request()
+        limit.with_user(self.users["credit_analyst"]).action_propose()
+        return limit.with_user(self.users["analyst_2"]).action_approve()
+
+    def test_no_insurance_warning_without_cover_or_within_it(self):
+        # no cover at all: nothing is exceeded, no warning
+        uninsured = self.new_limit(amount=10000.0)
+        self.assertIs(self.approve(uninsured), True)
+        self.assertEqual(uninsured.state, "active")
+        self.assertFalse(uninsured.message_ids.filtered(
+            lambda msg: "insured amount" in (msg.body or "")))
+        # a cover of 12,000: a limit of 12,000 is within it, one of 12,001 above
+        self.insure(12000.0)
+        within = self.new_limit(amount=12000.0)
+        self.assertIs(self.approve(within), True)
+        above = self.new_limit(amount=12001.0)
+        result = self.approve(above)
+        self.assertIn("above the debtor's insured amount", result["params"]["message"])
+        self.assertIn(f"{format_amount(self.env, 1.0, self.company.currency_id)} is not insured",
+                      result["params"]["message"])
+        # a cover that ended yesterday covers nothing any more: no warning either
+        self.env["factoring.credit.insurance"].search(
+            [("partner_id", "=", self.debtor_a.id)]).date_to = date.today() - timedelta(days=1)
+        later = self.new_limit(amount=50000.0)
+        self.assertIs(self.approve(later), True)
+
+    def test_future_limit_waits_for_its_start_date(self):
+        today = date.today()
+        current = self.active_limit("debtor", 10000.0)
+        start = today + timedelta(days=10)
+        future = self.new_limit(amount=25000.0, date_from=start)
+        self.approve(future)
+        self.assertEqual(future.state, "approved", "approved but not yet valid")
+        self.assertTrue(future.approved_date)
+        self.assertEqual(current.state, "active", "the version in force stays active")
+        figures = self.env["factoring.limit.engine"]._limits_in_force(
+            self.company, debtor_ids=self.debtor_a.ids)
+        self.assertEqual(figures[("debtor", 0, self.debtor_a.id)], (current.id, 10000.0))
+        # the day before its start: nothing happens
+        self.assertFalse(self.Limit._activate_scheduled(today=start - timedelta(days=1)))
+        self.assertEqual(future.state, "approved")
+        # on its start date the daily run activates it and supersedes the old one
+        for _run in range(2):
+            self.Limit._activate_scheduled(today=start)
+        self.assertEqual(future.state, "active")
+        self.assertEqual(current.state, "superseded")
+        self.assertEqual(current.end_date, start)
+        self.assertEqual(future.previous_id, current)
+        self.assertEqual(self.debtor_a.with_company(self.company).credit_limit, 25000.0)
+        self.assertEqual(len(future.message_ids.filtered(
+            lambda msg: "is now the active limit" in (msg.body or ""))), 1,
+            "activated once however often the run goes")
+        figures = self.env["factoring.limit.engine"]._limits_in_force(
+            self.company, debtor_ids=self.debtor_a.ids)
+        self.assertEqual(figures[("debtor", 0, self.debtor_a.id)], (future.id, 25000.0))
+
+    def test_two_scheduled_versions_latest_start_wins(self):
+        today = date.today()
+        first = self.new_limit(amount=20000.0, date_from=today + timedelta(days=5))
+        second = self.new_limit(amount=30000.0, date_from=today + timedelta(days=8))
+        self.approve(first)
+        self.approve(second)
+        self.assertEqual((first | second).mapped("state"), ["approved", "approved"])
+        # the run missed a few days: both are due, the later start wins
+        self.Limit._activate_scheduled(today=today + timedelta(days=9))
+        self.assertEqual(first.state, "superseded")
+        self.assertEqual(second.state, "active")
+        self.assertEqual(second.previous_id, first)
+
+    def test_limit_valid_from_today_is_active_at_once(self):
+        limit = self.new_limit(amount=15000.0, date_from=date.today())
+        self.approve(limit)
+        self.assertEqual(limit.state, "active")

@@ -17,7 +17,7 @@ class TestDemo(TransactionCase):
     def test_every_state_and_a_pending_approval(self):
         limits = self.env["factoring.limit"].search([("company_id", "=", self.company.id)])
         self.assertEqual(set(limits.mapped("state")), {
-            "draft", "requested", "proposed", "active", "superseded", "expired", "rejected"})
+            "draft", "requested", "proposed", "approved", "active", "superseded", "expired", "rejected"})
         manager = self.env.ref("factoring_base.user_credit_manager")
         pending = self.env["factoring.limit"].with_user(manager).search(
             [("can_approve", "=", True)])

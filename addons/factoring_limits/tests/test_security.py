@@ -221,3 +221,77 @@ class TestLimitSecurity(LimitsCommon):
                 found = self.Limit.with_user(self.users[role]).search([])
                 self.assertNotIn(foreign, found)
                 self.assertIn(self.active, found)
+
+
+@tagged("post_install", "-at_install")
+class TestLimitVisibility(LimitsCommon):
+    """Which limits each role reads (DESIGN.md's role table: a client manager
+    reads the limits of his own clients; collectors and operations read limits;
+    credit roles and managers all)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_manager = new_test_user(
+            cls.env, login="lim_cm_other", name="Other client manager",
+            groups="factoring_base.group_factoring_client_manager",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.other_client = cls.env["res.partner"].create({
+            "name": "Other Client SA", "is_company": True, "is_factoring_client": True,
+            "factoring_client_manager_id": cls.other_manager.id})
+        # a debtor of our client (client x debtor record), a client limit of our
+        # client, a debtor limit on a debtor none of our clients sells to, and
+        # the other manager's client's limit
+        cls.own_debtor = cls.new_limit("debtor", 10000.0)
+        cls.own_client = cls.new_limit("client", 50000.0)
+        cls.foreign_debtor = cls.new_limit(
+            "debtor", 7000.0, user=cls.users["credit_analyst"],
+            debtor_id=cls.debtor_unapproved.id)
+        cls.foreign_client = cls.new_limit(
+            "client", 9000.0, user=cls.users["credit_analyst"], client_id=cls.other_client.id)
+        cls.all_limits = cls.own_debtor | cls.own_client | cls.foreign_debtor | cls.foreign_client
+
+    def visible(self, user):
+        return self.Limit.with_user(user).search([("id", "in", self.all_limits.ids)])
+
+    def test_client_manager_reads_only_own_clients_and_their_debtors(self):
+        cm = self.users["client_manager"]
+        self.assertEqual(self.visible(cm), self.own_debtor | self.own_client)
+        self.assertEqual(self.visible(self.other_manager), self.foreign_client)
+        for limit in (self.foreign_debtor, self.foreign_client):
+            with self.subTest(limit=limit.name), self.assertRaises(AccessError):
+                limit.with_user(cm).read(["amount"])
+            with self.subTest(limit=limit.name), self.assertRaises(AccessError):
+                limit.with_user(cm).write({"amount": 1.0})
+            with self.subTest(limit=limit.name), self.assertRaises(AccessError):
+                limit.with_user(cm).action_request()
+            with self.subTest(limit=limit.name), self.assertRaises(AccessError):
+                limit.with_user(cm).action_new_version()
+        # nor may he request a client or pair limit for another manager's client
+        with self.assertRaisesRegex(AccessError, "not its client manager"):
+            self.new_limit("client", 1000.0, client_id=self.other_client.id)
+        with self.assertRaisesRegex(AccessError, "not its client manager"):
+            self.new_limit("pair", 1000.0, client_id=self.other_client.id)
+        # a debtor limit for a debtor his client is about to sell to: he reads
+        # his own request, not the other versions of that debtor's limit
+        mine = self.new_limit("debtor", 1000.0, debtor_id=self.debtor_unapproved.id)
+        mine.with_user(cm).action_request()
+        self.assertEqual(self.Limit.with_user(cm).search(
+            [("debtor_id", "=", self.debtor_unapproved.id)]), mine)
+        # the debtor he manages himself: all its versions
+        self.debtor_unapproved.factoring_client_manager_id = cm
+        self.assertIn(self.foreign_debtor, self.visible(cm))
+
+    def test_other_roles_read_all_limits(self):
+        for role in ("collector", "supervisor", "operations", "credit_analyst",
+                     "credit_manager", "manager"):
+            with self.subTest(role=role):
+                self.assertEqual(self.visible(self.users[role]), self.all_limits)
+                self.assertEqual(
+                    self.foreign_client.with_user(self.users[role]).amount, 9000.0)
+
+    def test_manager_who_is_also_client_manager_reads_all(self):
+        # the factoring manager implies the client manager group: OR-ed rules
+        self.assertIn(self.env.ref("factoring_base.group_factoring_client_manager"),
+                      self.users["manager"].all_group_ids)
+        self.assertEqual(self.visible(self.users["manager"]), self.all_limits)
