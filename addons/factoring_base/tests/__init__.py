@@ -28,3 +28,4 @@ from . import test_scope_crm
 from . import test_scope_meeting
 from . import test_scope_rating
 from . import test_tours
+from . import test_odoo_pins
