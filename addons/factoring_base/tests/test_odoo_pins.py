@@ -4,11 +4,12 @@ Odoo changes the behaviour our code relies on, so the next upgrade shows
 where to look instead of silently slowing down or double-writing."""
 import inspect
 
+from odoo.tests import tagged
+
 from odoo.addons.account.models.account_move_line import AccountMoveLine as CoreLine
 from odoo.addons.analytic.models.analytic_distribution_model import (
     AccountAnalyticDistributionModel as CoreDistributionModel,
 )
-from odoo.tests import tagged
 
 from ..models.factoring_schedule import FactoringSchedule
 from .common import FactoringCommon
