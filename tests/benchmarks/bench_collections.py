@@ -270,6 +270,34 @@ def load_registry(args):
     return odoo, Registry(args.database)
 
 
+def check(prepared, outputs):
+    """What each measured step produced and what it should have:
+    {step: (count, expected count, detail)}."""
+    first, rerun = outputs["dunning run"], outputs["dunning rerun"]
+    checks = {
+        "dunning run": (first.item_count, prepared["overdue_items"],
+                        "%d communications, %d e-mails, %d calls (%d instead of e-mail), "
+                        "%d letters" % (first.communication_count, first.email_count,
+                                        first.call_count, first.fallback_count,
+                                        first.letter_count)),
+        "dunning rerun": (rerun.communication_count, 0,
+                          "%d items already at their level" % rerun.skipped_already),
+        "worklist one collector": (len(outputs["worklist one collector"]),
+                                   prepared["debtors_per_collector"], "rows"),
+        "worklist all": (len(outputs["worklist all"]), prepared["debtors"], "rows"),
+        "web page one collector": (outputs["web page one collector"]["length"],
+                                   prepared["debtors_per_collector"],
+                                   "%d rows read" % len(
+                                       outputs["web page one collector"]["records"])),
+        "web page all": (outputs["web page all"]["length"], prepared["debtors"],
+                         "%d rows read" % len(outputs["web page all"]["records"])),
+    }
+    if OCA_STEP in outputs:
+        checks[OCA_STEP] = (len(outputs[OCA_STEP].line_ids), prepared["overdue_items"],
+                            "credit control lines (draft)")
+    return checks
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         description="Benchmark the dunning run and the worklist of factoring_collections "
@@ -319,31 +347,10 @@ def main(argv=None):
         print("Generating %d debtors, %d open items (%d %% overdue), %d collectors ..."
               % (args.debtors, args.items, args.overdue * 100, args.collectors), flush=True)
         prepared = prepare(env, args.debtors, args.items, args.overdue, args.collectors)
-        print("  generated in %.0f s" % prepared["generation"], flush=True)
+        print("  generated in %.0f s; load average before the steps: %.2f %.2f %.2f"
+              % (prepared["generation"], *os.getloadavg()), flush=True)
         results, outputs = run_steps(prepared, profile_dir=args.profile)
-        first, rerun = outputs["dunning run"], outputs["dunning rerun"]
-        checks = {
-            "dunning run": (first.item_count, prepared["overdue_items"],
-                            "%d communications, %d e-mails, %d calls (%d instead of e-mail), "
-                            "%d letters" % (first.communication_count, first.email_count,
-                                            first.call_count, first.fallback_count,
-                                            first.letter_count)),
-            "dunning rerun": (rerun.communication_count, 0,
-                              "%d items already at their level" % rerun.skipped_already),
-            "worklist one collector": (len(outputs["worklist one collector"]),
-                                       prepared["debtors_per_collector"], "rows"),
-            "worklist all": (len(outputs["worklist all"]), prepared["debtors"], "rows"),
-            "web page one collector": (outputs["web page one collector"]["length"],
-                                       prepared["debtors_per_collector"],
-                                       "%d rows read" % len(
-                                           outputs["web page one collector"]["records"])),
-            "web page all": (outputs["web page all"]["length"], prepared["debtors"],
-                             "%d rows read" % len(outputs["web page all"]["records"])),
-        }
-        if OCA_STEP in outputs:
-            oca = outputs[OCA_STEP]
-            checks[OCA_STEP] = (len(oca.line_ids), prepared["overdue_items"],
-                                "credit control lines (draft)")
+        checks = check(prepared, outputs)
         load = os.getloadavg()
         print()
         print("| Step | Wall | CPU (Odoo) | CPU (PostgreSQL) | Peak RSS | Target | Count "
