@@ -27,7 +27,10 @@ class FactoringWorklist(models.Model):
     so that PostgreSQL pushes the filters of a collector's list down to the
     items' scan; the web client reads a page with the search itself
     (``web_search_read``), and the reasons in words are made only for the rows
-    read. "Today" is the database's current date."""
+    read. A row's id (debtor id * ROW_ID_FACTOR + company id) is not pushed
+    down: reading rows by id (a row's button) aggregates all the selected
+    companies' open items once (about 0.2 s for 100,000 items). "Today" is
+    the database's current date."""
 
     _name = "factoring.worklist"
     _description = "Collections Worklist"
