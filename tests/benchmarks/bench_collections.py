@@ -6,6 +6,7 @@ Usage::
     .venv/bin/python tests/benchmarks/bench_collections.py \\
         --odoo-src $ODOO_SRC --config .odoo-local.conf -d factoring_bench \\
         [--debtors 10000] [--items 100000] [--overdue 0.6] [--collectors 5] [--json out.json]
+        [--explain] [--profile DIR] [--oca-addons PATH]
 
 The database needs factoring_collections installed (without demo data). Everything
 happens in ONE transaction rolled back at the end (nothing is committed; the
@@ -24,7 +25,18 @@ dunning run runs in its test mode, without the cron's commits):
    b) the same run again the same day, which must send nothing - target 10 s;
    c) the worklist of one collector, as that collector: every row with its score
       and its reason in words - target 1 s;
-   d) the worklist of all debtors, as the factoring manager - target 2 s.
+   d) the worklist of all debtors, as the factoring manager - target 2 s;
+   e) what the web client reads of those lists (not a target): the first page
+      of 80 rows and the count, as ``web_search_read`` does.
+
+With ``--oca-addons PATH`` (a folder holding OCA's ``account_credit_control``
+19.0, unpacked from its wheel, outside the project; the module installed in the
+database): OCA's run (``credit.control.run`` generating its credit control
+lines) on the same items with an equivalent policy (same accounts, levels after
+1, 30 and 60 days past due by e-mail, phone, letter), timed right after ours;
+both times and the ratio are printed. OCA's run only creates its draft lines
+(no e-mail, no activity); its first run puts every overdue item on the first
+level (each level waits for the previous one).
 """
 # pylint: disable=print-used
 import argparse
@@ -130,7 +142,9 @@ def prepare(env, debtors, items, overdue, collectors):
     cr.execute("ANALYZE res_partner")
     generation = time.perf_counter() - t0
     ctx = {"allowed_company_ids": [company.id], "lang": "en_US", "tz": "UTC"}
+    oca_policy = oca_prepare(env, company, account) if oca_installed(env) else None
     return {
+        "oca_policy": oca_policy,
         "env": env, "company": company, "today": today, "generation": generation,
         "manager_env": env(user=manager.id, context=ctx),
         "collector_env": env(user=collector_users[0].id, context=ctx),
@@ -139,7 +153,52 @@ def prepare(env, debtors, items, overdue, collectors):
     }
 
 
-def run_steps(prepared):
+OCA_STEP = "OCA credit control run"
+
+
+def oca_installed(env):
+    return "credit.control.run" in env
+
+
+def oca_prepare(env, company, account):
+    """OCA's equivalent policy: the same receivable account, levels after 1, 30
+    and 60 days past due (e-mail, phone, letter), the company's default."""
+    from odoo import Command  # noqa: PLC0415
+
+    template = env.ref("account_credit_control.email_template_credit_control_base")
+    levels = [(1, "Reminder", 1, "email"), (2, "Call", 30, "phone"), (3, "Letter", 60, "letter")]
+    policy = env["credit.control.policy"].create({
+        "name": "Bench policy (OCA)", "company_id": company.id,
+        "account_ids": [Command.set(account.ids)],
+        "level_ids": [Command.create({
+            "name": name, "level": level, "computation_mode": "net_days", "delay_days": days,
+            "channel": channel, "email_template_id": template.id, "custom_text": name,
+            "custom_mail_text": name}) for level, name, days, channel in levels],
+    })
+    company.credit_policy_id = policy
+    env.flush_all()
+    return policy
+
+
+def oca_run(env, company, today, policy):
+    run = env["credit.control.run"].with_company(company).create({
+        "date": today, "company_id": company.id, "policy_ids": [(6, 0, policy.ids)]})
+    run.generate_credit_lines()
+    return run
+
+
+def web_page(env, company, domain=()):
+    """What the list view asks: the first page of 80 rows with their fields,
+    and the count for the pager (web_search_read)."""
+    Worklist = env["factoring.worklist"].with_company(company)
+    spec = {name: {} for name in ("score", "reason", "overdue_amount", "oldest_days",
+                                   "last_contact", "broken_count", "promise_today_amount")}
+    spec.update({name: {"fields": {"display_name": {}}} for name in (
+        "partner_id", "collector_id", "company_id")})
+    return Worklist.web_search_read(list(domain), spec, limit=80, count_limit=10001)
+
+
+def run_steps(prepared, profile_dir=None):
     env, company, today = prepared["env"], prepared["company"], prepared["today"]
     Run = env["factoring.dunning.run"].with_company(company)
     fields_read = ["partner_id", "score", "reason", "overdue_amount", "oldest_days",
@@ -152,16 +211,91 @@ def run_steps(prepared):
             "factoring.worklist"].search_read([], fields_read)),
         ("worklist all", lambda: prepared["manager_env"]["factoring.worklist"].search_read(
             [("company_id", "=", company.id)], fields_read)),
+        ("web page one collector", lambda: web_page(prepared["collector_env"], company)),
+        ("web page all", lambda: web_page(prepared["manager_env"], company)),
     ]
+    if prepared.get("oca_policy"):
+        steps.insert(1, (OCA_STEP, lambda: oca_run(env, company, today,
+                                                    prepared["oca_policy"])))
     results = {}
+    backend = pg_backend(env)
     for name, step in steps:
         bench_schedule._fresh_request(env)
-        with bench_schedule.Meter(name) as meter:
+        pg_cpu0 = pg_cpu_seconds(backend)
+        with bench_schedule.Meter(name, profile_dir=profile_dir) as meter:
             output = step()
             env.flush_all()
+        pg_cpu1 = pg_cpu_seconds(backend)
+        meter.result.pg_cpu_seconds = pg_cpu1 - pg_cpu0 if pg_cpu0 is not None \
+            and pg_cpu1 is not None else None
         results[name] = meter.result
         outputs[name] = output
     return results, outputs
+
+
+def pg_backend(env):
+    env.cr.execute("SELECT pg_backend_pid()")
+    return env.cr.fetchone()[0]
+
+
+def pg_cpu_seconds(pid):
+    """CPU time (user + system) of the PostgreSQL backend serving the
+    benchmark's cursor, when it runs on this machine and is readable."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            parts = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_registry(args):
+    """bench_schedule.load_registry, with OCA's folder added to the addons path."""
+    if not args.oca_addons:
+        return bench_schedule.load_registry(args)
+    import threading  # noqa: PLC0415
+    src = os.path.abspath(args.odoo_src)
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
+                         args.log_level], setup_logging=True)
+    paths = [*config["addons_path"], os.path.abspath(args.oca_addons)]
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
+                         args.log_level, "--addons-path", ",".join(paths)], setup_logging=True)
+    threading.current_thread().dbname = args.database
+    return odoo, Registry(args.database)
+
+
+def check(prepared, outputs):
+    """What each measured step produced and what it should have:
+    {step: (count, expected count, detail)}."""
+    first, rerun = outputs["dunning run"], outputs["dunning rerun"]
+    checks = {
+        "dunning run": (first.item_count, prepared["overdue_items"],
+                        "%d communications, %d e-mails, %d calls (%d instead of e-mail), "
+                        "%d letters" % (first.communication_count, first.email_count,
+                                        first.call_count, first.fallback_count,
+                                        first.letter_count)),
+        "dunning rerun": (rerun.communication_count, 0,
+                          "%d items already at their level" % rerun.skipped_already),
+        "worklist one collector": (len(outputs["worklist one collector"]),
+                                   prepared["debtors_per_collector"], "rows"),
+        "worklist all": (len(outputs["worklist all"]), prepared["debtors"], "rows"),
+        "web page one collector": (outputs["web page one collector"]["length"],
+                                   prepared["debtors_per_collector"],
+                                   "%d rows read" % len(
+                                       outputs["web page one collector"]["records"])),
+        "web page all": (outputs["web page all"]["length"], prepared["debtors"],
+                         "%d rows read" % len(outputs["web page all"]["records"])),
+    }
+    if OCA_STEP in outputs:
+        checks[OCA_STEP] = (len(outputs[OCA_STEP].line_ids), prepared["overdue_items"],
+                            "credit control lines (draft)")
+    return checks
 
 
 def parse_args(argv):
@@ -180,6 +314,11 @@ def parse_args(argv):
     parser.add_argument("--log-level", default="warn")
     parser.add_argument("--explain", action="store_true",
                         help="also print EXPLAIN ANALYZE of the worklist query (all debtors)")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="write a cProfile file per step (<step>.prof) into DIR")
+    parser.add_argument("--oca-addons", metavar="PATH",
+                        help="folder holding OCA's account_credit_control (installed in the "
+                        "database): time its credit control run on the same items too")
     args = parser.parse_args(argv)
     if min(args.debtors, args.items, args.collectors) < 1 or not 0 <= args.overdue <= 1:
         parser.error("sizes must be positive and --overdue between 0 and 1")
@@ -188,11 +327,15 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    _odoo, registry = bench_schedule.load_registry(args)
+    _odoo, registry = load_registry(args)
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     if "factoring.worklist" not in registry:
         print("bench: database %r does not have factoring_collections installed"
+              % args.database, file=sys.stderr)
+        return 2
+    if args.oca_addons and "credit.control.run" not in registry:
+        print("bench: database %r does not have OCA's account_credit_control installed"
               % args.database, file=sys.stderr)
         return 2
     cr = registry.cursor()
@@ -204,34 +347,37 @@ def main(argv=None):
         print("Generating %d debtors, %d open items (%d %% overdue), %d collectors ..."
               % (args.debtors, args.items, args.overdue * 100, args.collectors), flush=True)
         prepared = prepare(env, args.debtors, args.items, args.overdue, args.collectors)
-        print("  generated in %.0f s" % prepared["generation"], flush=True)
-        results, outputs = run_steps(prepared)
-        first, rerun = outputs["dunning run"], outputs["dunning rerun"]
-        checks = {
-            "dunning run": (first.item_count, prepared["overdue_items"],
-                            "%d communications, %d e-mails, %d calls (%d instead of e-mail), "
-                            "%d letters" % (first.communication_count, first.email_count,
-                                            first.call_count, first.fallback_count,
-                                            first.letter_count)),
-            "dunning rerun": (rerun.communication_count, 0,
-                              "%d items already at their level" % rerun.skipped_already),
-            "worklist one collector": (len(outputs["worklist one collector"]),
-                                       prepared["debtors_per_collector"], "rows"),
-            "worklist all": (len(outputs["worklist all"]), prepared["debtors"], "rows"),
-        }
+        print("  generated in %.0f s; load average before the steps: %.2f %.2f %.2f"
+              % (prepared["generation"], *os.getloadavg()), flush=True)
+        results, outputs = run_steps(prepared, profile_dir=args.profile)
+        checks = check(prepared, outputs)
+        load = os.getloadavg()
         print()
-        print("| Step | Wall | CPU (Odoo) | Peak RSS | Target | Count | Expected | Detail "
-              "| Verdict |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| Step | Wall | CPU (Odoo) | CPU (PostgreSQL) | Peak RSS | Target | Count "
+              "| Expected | Detail | Verdict |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for name, m in results.items():
             got, expected, detail = checks[name]
             ok = got == expected
             status = status or (0 if ok else 1)
-            verdict = "OK" if m.seconds < TARGETS[name] else "OVER TARGET"
-            print("| %s | %.2f s | %.2f s | %.0f MB | %.0f s | %d | %d | %s | %s%s |" % (
-                name, m.seconds, m.cpu_seconds, m.rss_peak_mb, TARGETS[name], got, expected,
+            target = TARGETS.get(name)
+            verdict = "-" if target is None else "OK" if m.seconds < target else "OVER TARGET"
+            pg_cpu = "-" if m.pg_cpu_seconds is None else "%.2f s" % m.pg_cpu_seconds
+            print("| %s | %.2f s | %.2f s | %s | %.0f MB | %s | %d | %d | %s | %s%s |" % (
+                name, m.seconds, m.cpu_seconds, pg_cpu, m.rss_peak_mb,
+                "-" if target is None else "%.0f s" % target, got, expected,
                 detail, verdict, "" if ok else ", WRONG COUNT"))
+        if OCA_STEP in results:
+            ours, theirs = results["dunning run"], results[OCA_STEP]
+            print()
+            print("Side by side, same %d overdue items: factoring_collections' dunning run "
+                  "%.2f s (%.2f s CPU), OCA account_credit_control's run %.2f s (%.2f s CPU): "
+                  "ratio OCA / ours %.2f" % (
+                      prepared["overdue_items"], ours.seconds, ours.cpu_seconds,
+                      theirs.seconds, theirs.cpu_seconds,
+                      theirs.seconds / ours.seconds if ours.seconds else 0.0))
         print()
+        print("Load average at the end: %.2f %.2f %.2f" % load)
         print("Machine: %(nproc)s cores, %(cpu)s, %(memory)s, Python %(python)s, "
               "PostgreSQL %(postgresql)s, Odoo %(odoo)s" % facts)
         if args.explain:

@@ -24,3 +24,14 @@ def check_supervisor(env, action):
                             action))
 
 
+
+
+def number_formatter(lang):
+    """``fmt(value, digits)`` writing a number as ``lang.format("%.<digits>f",
+    value, grouping=True)`` does. The usual grouping by thousands is done by
+    Python itself: res.lang's format parses the grouping and looks the
+    language up on every call, ten times the cost over a list of thousands."""
+    if lang.grouping != "[3,0]":
+        return lambda value, digits: lang.format(f"%.{digits}f", value, grouping=True)
+    table = {ord(","): lang.thousands_sep or "", ord("."): lang.decimal_point}
+    return lambda value, digits: f"{value:,.{digits}f}".translate(table)

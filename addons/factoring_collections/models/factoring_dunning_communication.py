@@ -1,8 +1,13 @@
+from collections import defaultdict
+
 import babel.dates
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 from odoo.tools.misc import babel_locale_parse, get_lang, posix_to_ldml
+
+from .common import number_formatter
 
 STATUSES = [
     ("sent", "Sent"),
@@ -63,12 +68,47 @@ class FactoringDunningCommunication(models.Model):
 
     @api.depends("item_ids", "amount", "currency_id")
     def _compute_email_parts(self):
-        # one read of every communication's items (prefetched), the language
-        # looked up once for the batch, one compiled view
+        # the items of every communication in one query (not the items as
+        # records: that would fetch all their columns), the language looked up
+        # once for the batch, the table written with escaped values
         fmt_amount, fmt_date = self._formatters()
+        rows = defaultdict(list)
+        if self.ids:
+            links = self.env.execute_query(SQL(
+                """
+                SELECT r.communication_id, aml.id, aml.move_name, aml.date_maturity,
+                       aml.amount_residual
+                  FROM factoring_dunning_communication_item_rel r
+                  JOIN account_move_line aml ON aml.id = r.move_line_id
+                 WHERE r.communication_id = ANY(%s)
+              ORDER BY r.communication_id, aml.date_maturity, aml.id
+                """, self.ids))
+            # the invoice numbers as base writes them (schedule line, invoice, entry)
+            numbers = self.env["account.move.line"].sudo().browse(
+                [link[1] for link in links])._factoring_item_data()
+            for comm_id, item_id, move_name, due, residual in links:
+                number = numbers.get(item_id, {}).get("number") or move_name
+                rows[comm_id].append((number, due, residual))
+        header = self._email_items_header()
         for comm in self:
-            comm.amount_text = fmt_amount(comm.amount, comm.currency_id)
-            comm.email_items_html = comm._email_items_html(fmt_amount, fmt_date)
+            currency = comm.currency_id
+            comm.amount_text = fmt_amount(comm.amount, currency)
+            comm.email_items_html = self._email_items_table(header, [
+                (number or "", fmt_date(due), fmt_amount(residual, currency))
+                for number, due, residual in rows.get(comm.id, ())])
+
+    @api.model
+    def _email_items_header(self):
+        return Markup("<tr><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+            self.env._("Invoice"), self.env._("Due date"), self.env._("Open amount"))
+
+    @api.model
+    def _email_items_table(self, header, rows):
+        """The items' table of the e-mail: our own markup, every value escaped."""
+        return Markup('<table border="1" style="border-collapse: collapse;">%s%s</table>') % (
+            header, Markup("").join(
+                Markup('<tr><td>%s</td><td>%s</td><td style="text-align: right;">%s</td></tr>')
+                % row for row in rows))
 
     @api.model
     def _formatters(self):
@@ -78,11 +118,11 @@ class FactoringDunningCommunication(models.Model):
         lang = self.env["res.lang"].browse(get_lang(self.env).id)
         locale = babel_locale_parse(lang.code)
         date_pattern = posix_to_ldml(lang.date_format, locale=locale)
+        fmt_number = number_formatter(lang)
 
         def fmt_amount(amount, currency):
-            text = lang.format(f"%.{currency.decimal_places}f", currency.round(amount),
-                               grouping=True).replace(" ", "\N{NO-BREAK SPACE}").replace(
-                "-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            text = fmt_number(currency.round(float(amount)), currency.decimal_places).replace(
+                " ", "\N{NO-BREAK SPACE}").replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
             if currency.position == "before":
                 return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
             return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
@@ -98,16 +138,15 @@ class FactoringDunningCommunication(models.Model):
         return self.item_ids.sorted(lambda line: (line.date_maturity, line.id))
 
     def _email_items_html(self, fmt_amount=None, fmt_date=None):
-        """The items' table of the e-mail, from a compiled view."""
+        """The items' table of one communication (read by the bodies of the
+        dunning template shipped before 19.0.1.1.0)."""
         self.ensure_one()
         if not fmt_amount:
             fmt_amount, fmt_date = self._formatters()
-        rows = [(item.factoring_invoice_number or item.move_name,
-                 fmt_date(item.date_maturity),
-                 fmt_amount(item.amount_residual, self.currency_id))
-                for item in self._sorted_items()]
-        return self.env["ir.qweb"]._render(
-            "factoring_collections.dunning_email_items", {"rows": rows})
+        return self._email_items_table(self._email_items_header(), [
+            (item.factoring_invoice_number or item.move_name or "",
+             fmt_date(item.date_maturity), fmt_amount(item.amount_residual, self.currency_id))
+            for item in self._sorted_items()])
 
     def _format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)

@@ -285,53 +285,60 @@ class FactoringDunningRun(models.Model):
         collectors = {d.id: d.factoring_collector_id for d in debtors}
         email_debtors = {g["debtor_id"] for g in groups if levels[g["level_id"]].channel_email}
         recipients = self._recipients(email_debtors) if email_debtors else {}
-        vals_list = []
+        rows = []
         for group in groups:
             level = levels[group["level_id"]]
             emails, reason = recipients.get(group["debtor_id"], (False, False))
             if level.channel_email and not emails and not reason:
                 reason = self.env._("no accounts-payable e-mail address")
-            vals_list.append({
-                "run_id": self.id, "date": today, "company_id": company.id,
-                "partner_id": group["debtor_id"], "level_id": level.id,
-                "collector_id": collectors[group["debtor_id"]].id,
-                "item_count": len(group["item_ids"]), "amount": group["amount"],
-                "channel_email": level.channel_email, "channel_letter": level.channel_letter,
-                "channel_call": level.channel_call, "channel_escalation": level.channel_escalation,
-                "email_to": emails or False,
-                "status": "fallback" if level.channel_email and not emails else "sent",
-                "note": reason if level.channel_email and not emails else False,
-            })
-        comms = self.env["factoring.dunning.communication"].sudo().create(vals_list)
-        pairs = [(comm.id, item_id) for comm, group in zip(comms, groups, strict=True)
-                 for item_id in group["item_ids"]]
+            fallback = level.channel_email and not emails
+            rows.append((
+                group["debtor_id"], level.id, collectors[group["debtor_id"]].id or None,
+                len(group["item_ids"]), company.currency_id.round(group["amount"]),
+                level.channel_email, level.channel_letter, level.channel_call,
+                level.channel_escalation, emails or None, "fallback" if fallback else "sent",
+                reason if fallback else None))
+        comms = self._insert_communications(company, today, rows)
+        # The items' links and states straight from the batch's arrays: a join
+        # back to the communications made PostgreSQL (statistics taken before
+        # the run) loop over the whole link table for each communication.
+        comm_ids, item_ids, partner_ids, level_ids, level_days = [], [], [], [], []
+        for comm, group in zip(comms, groups, strict=True):
+            days = levels[group["level_id"]].days
+            for item_id in group["item_ids"]:
+                comm_ids.append(comm.id)
+                item_ids.append(item_id)
+                partner_ids.append(group["debtor_id"])
+                level_ids.append(group["level_id"])
+                level_days.append(days)
         self.env.execute_query(SQL(
             """
             INSERT INTO factoring_dunning_communication_item_rel (communication_id, move_line_id)
             SELECT * FROM UNNEST(%s::int[], %s::int[])
-            """, [p[0] for p in pairs], [p[1] for p in pairs]))
+            """, comm_ids, item_ids))
         self.env.execute_query(SQL(
             """
             INSERT INTO factoring_dunning_item
                    (move_line_id, partner_id, company_id, level_id, level_days, date,
                     communication_id, create_uid, create_date, write_uid, write_date)
-            SELECT r.move_line_id, c.partner_id, c.company_id, c.level_id, l.days, c.date,
-                   c.id, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM factoring_dunning_communication c
-              JOIN factoring_dunning_communication_item_rel r ON r.communication_id = c.id
-              JOIN factoring_dunning_level l ON l.id = c.level_id
-             WHERE c.id = ANY(%(comms)s)
+            SELECT i.move_line_id, i.partner_id, %(company)s, i.level_id, i.level_days,
+                   %(today)s, i.communication_id, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                   %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM UNNEST(%(items)s::int[], %(partners)s::int[], %(levels)s::int[],
+                          %(days)s::int[], %(comms)s::int[])
+                   AS i(move_line_id, partner_id, level_id, level_days, communication_id)
             ON CONFLICT (move_line_id) DO UPDATE
                SET level_id = EXCLUDED.level_id, level_days = EXCLUDED.level_days,
                    date = EXCLUDED.date, communication_id = EXCLUDED.communication_id,
                    partner_id = EXCLUDED.partner_id, write_uid = EXCLUDED.write_uid,
                    write_date = EXCLUDED.write_date
-            """, uid=self.env.uid, comms=comms.ids))
+            """, company=company.id, today=today, uid=self.env.uid, items=item_ids,
+            partners=partner_ids, levels=level_ids, days=level_days, comms=comm_ids))
         self.env["factoring.dunning.item"].invalidate_model()
         comms.invalidate_recordset(["item_ids"])
         counts = {
             "communication_count": len(comms),
-            "item_count": len(pairs),
+            "item_count": len(item_ids),
             "email_count": 0, "letter_count": 0, "call_count": 0, "escalation_count": 0,
             "fallback_count": 0,
         }
@@ -351,12 +358,56 @@ class FactoringDunningRun(models.Model):
         self._schedule_activities(company, today, calls, escalations)
         return counts
 
+    def _insert_communications(self, company, today, rows):
+        """Insert the batch's communications in one statement and return them.
+
+        They are this addon's own rows, written by the run only (no create
+        override, no computed stored field, no mail thread); the ORM's create
+        cost a third of the run for 25,000 of them (a Monetary conversion and
+        a related currency per row). The unique index on (company, debtor,
+        level, day) still refuses a communication sent twice."""
+        self.ensure_one()
+        columns = list(zip(*rows, strict=True))
+        created = self.env.execute_query(SQL(
+            """
+            INSERT INTO factoring_dunning_communication
+                   (run_id, date, company_id, partner_id, level_id, collector_id, item_count,
+                    amount, channel_email, channel_letter, channel_call, channel_escalation,
+                    email_to, status, note, create_uid, create_date, write_uid, write_date)
+            SELECT %(run)s, %(today)s, %(company)s, c.partner_id, c.level_id, c.collector_id,
+                   c.item_count, c.amount, c.ch_email, c.ch_letter, c.ch_call, c.ch_escalation,
+                   c.email_to, c.status, c.note, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                   %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM UNNEST(%(partners)s::int[], %(levels)s::int[], %(collectors)s::int[],
+                          %(counts)s::int[], %(amounts)s::numeric[], %(email)s::bool[],
+                          %(letter)s::bool[], %(call)s::bool[], %(escalation)s::bool[],
+                          %(email_to)s::varchar[], %(status)s::varchar[], %(note)s::varchar[])
+                   AS c(partner_id, level_id, collector_id, item_count, amount, ch_email,
+                        ch_letter, ch_call, ch_escalation, email_to, status, note)
+         RETURNING partner_id, level_id, id
+            """, run=self.id, today=today, company=company.id, uid=self.env.uid,
+            partners=list(columns[0]), levels=list(columns[1]), collectors=list(columns[2]),
+            counts=list(columns[3]), amounts=list(columns[4]), email=list(columns[5]),
+            letter=list(columns[6]), call=list(columns[7]), escalation=list(columns[8]),
+            email_to=list(columns[9]), status=list(columns[10]), note=list(columns[11])))
+        self.invalidate_recordset(["communication_ids"])
+        # in the order of the rows (a debtor has one communication per level)
+        by_key = {(partner, level): comm_id for partner, level, comm_id in created}
+        return self.env["factoring.dunning.communication"].sudo().browse(
+            [by_key[row[0], row[1]] for row in rows])
+
     @api.model
     def _queue_emails(self, template, comms):
         """Queue the batch's e-mails of one template: the template rendered once
         for all the communications, one ``mail.mail`` create for the batch.
         Templates with a layout, attachments or reports go through Odoo's
-        ``send_mail_batch`` (chunks of ``mail.batch_size``)."""
+        ``send_mail_batch`` (chunks of ``mail.batch_size``).
+
+        The rendered body goes to ``body_html``, what the mail queue sends and
+        what the e-mail's form shows (sanitized on display); it is not copied to
+        the message's ``body`` as ``send_mail`` does: that copy is sanitized
+        once per e-mail (a fifth of the run) and nothing shows it, since a
+        communication has no chatter."""
         template = template.sudo()
         if template.email_layout_xmlid or template.attachment_ids \
                 or template.report_template_ids:
@@ -374,9 +425,10 @@ class FactoringDunningRun(models.Model):
             values.pop("attachments", None)
             if "email_from" in values and not values["email_from"]:
                 values.pop("email_from")
-            values["body"] = values["body_html"]
             vals_list.append(values)
-        return self.env["mail.mail"].sudo().create(vals_list)
+        return self.env["mail.mail"].sudo().with_context(
+            mail_create_nosubscribe=True, mail_notrack=True, tracking_disable=True,
+        ).create(vals_list)
 
     def _schedule_activities(self, company, today, calls, escalations):
         """Call activities for the debtors' collectors; escalation activities

@@ -5,13 +5,15 @@ from odoo.tools.misc import get_lang
 
 from odoo.addons.factoring_base.models.res_partner import RATINGS
 
-from ..models.common import check_collector
+from ..models.common import check_collector, number_formatter
 
 # Points of the rank (see readme/DESCRIPTION.md): each part is capped so that
 # no single factor swamps the others.
 RATING_POINTS = {"aaa": 0, "aa": 1, "a": 2, "bbb": 4, "bb": 6, "b": 8, "ccc": 10, "d": 12}
 UNRATED_POINTS = 5
 BROKEN_WINDOW_DAYS = 90
+# A worklist row is a debtor in a company: id = debtor id * factor + company id.
+ROW_ID_FACTOR = 100_000
 
 
 class FactoringWorklist(models.Model):
@@ -19,16 +21,21 @@ class FactoringWorklist(models.Model):
     receivable items, ranked for today by a score, with the reasons in words.
 
     An SQL query over the open items, the promises and the call notes of the
-    current company (switch company to see another one's): one grouped pass
-    over the open items. The row's id is the debtor's, and the debtor's fields
-    (collector, sector, rating) are grouped on, so that PostgreSQL pushes the
-    filters of a collector's list, and the ids the web client reads, down to
-    the items' scan. "Today" is the database's current date."""
+    companies selected in the company switcher (``env.companies``): one
+    grouped pass over the open items, one row per debtor and company. The
+    debtor's fields (collector, sector, rating) and the company are grouped on,
+    so that PostgreSQL pushes the filters of a collector's list down to the
+    items' scan; the web client reads a page with the search itself
+    (``web_search_read``), and the reasons in words are made only for the rows
+    read. A row's id (debtor id * ROW_ID_FACTOR + company id) is not pushed
+    down: reading rows by id (a row's button) aggregates all the selected
+    companies' open items once (about 0.2 s for 100,000 items). "Today" is
+    the database's current date."""
 
     _name = "factoring.worklist"
     _description = "Collections Worklist"
     _auto = False
-    _order = "score desc, overdue_amount desc, partner_id"
+    _order = "score desc, overdue_amount desc, partner_id, company_id"
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
@@ -63,7 +70,7 @@ class FactoringWorklist(models.Model):
         return SQL(
             """
             WITH open_items AS (
-                SELECT cp.id, cp.id AS partner_id, aml.company_id,
+                SELECT cp.id AS partner_id, aml.company_id,
                        cp.factoring_collector_id AS collector_id,
                        cp.factoring_sector_id AS sector_id, cp.factoring_rating AS rating,
                        SUM(aml.amount_residual) AS open_amount,
@@ -83,32 +90,32 @@ class FactoringWorklist(models.Model):
                   JOIN account_move_line aml ON aml.partner_id = p.id
                   JOIN account_account acc ON acc.id = aml.account_id
                        AND acc.account_type = 'asset_receivable'
-                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                 WHERE aml.company_id = ANY(%(companies)s) AND aml.parent_state = 'posted'
                    AND aml.reconciled IS NOT TRUE AND aml.amount_residual > 0
               GROUP BY cp.id, aml.company_id, cp.factoring_collector_id, cp.factoring_sector_id,
                        cp.factoring_rating
             ),
             broken AS (
-                SELECT debtor_id, COUNT(*) AS n,
+                SELECT debtor_id, company_id, COUNT(*) AS n,
                        (ARRAY_AGG(date ORDER BY date DESC, id DESC))[1] AS last_date,
                        (ARRAY_AGG(amount ORDER BY date DESC, id DESC))[1] AS last_amount
                   FROM factoring_promise
                  WHERE state = 'broken' AND date_closed >= CURRENT_DATE - %(window)s
-                   AND company_id = %(company)s
-              GROUP BY debtor_id
+                   AND company_id = ANY(%(companies)s)
+              GROUP BY debtor_id, company_id
             ),
             pending AS (
-                SELECT debtor_id, SUM(amount) AS amount,
+                SELECT debtor_id, company_id, SUM(amount) AS amount,
                        SUM(amount) FILTER (WHERE date = CURRENT_DATE) AS today
                   FROM factoring_promise
-                 WHERE state = 'pending' AND company_id = %(company)s
-              GROUP BY debtor_id
+                 WHERE state = 'pending' AND company_id = ANY(%(companies)s)
+              GROUP BY debtor_id, company_id
             ),
             contact AS (
-                SELECT debtor_id, MAX(date) AS last
+                SELECT debtor_id, company_id, MAX(date) AS last
                   FROM factoring_collection_call
-                 WHERE company_id = %(company)s
-              GROUP BY debtor_id
+                 WHERE company_id = ANY(%(companies)s)
+              GROUP BY debtor_id, company_id
             ),
             base AS (
                 SELECT o.*, c.currency_id,
@@ -120,11 +127,13 @@ class FactoringWorklist(models.Model):
                        CURRENT_DATE - ct.last::date AS days_since_contact
                   FROM open_items o
                   JOIN res_company c ON c.id = o.company_id
-             LEFT JOIN broken b ON b.debtor_id = o.partner_id
+             LEFT JOIN broken b ON b.debtor_id = o.partner_id AND b.company_id = o.company_id
              LEFT JOIN pending pe ON pe.debtor_id = o.partner_id
+                       AND pe.company_id = o.company_id
              LEFT JOIN contact ct ON ct.debtor_id = o.partner_id
+                       AND ct.company_id = o.company_id
             )
-            SELECT base.*,
+            SELECT %(row_id)s AS id, base.*,
                    ROUND((
                        LEAST(40, 10 * LN(1 + COALESCE(overdue_amount, 0) / 1000.0))
                      + LEAST(30, oldest_days / 3.0)
@@ -137,22 +146,33 @@ class FactoringWorklist(models.Model):
                    )::numeric, 1) AS score
               FROM base
             """,
-            window=BROKEN_WINDOW_DAYS, company=self.env.company.id,
+            window=BROKEN_WINDOW_DAYS, companies=self.env.companies.ids,
+            row_id=self._row_id_sql(SQL("base.partner_id"), SQL("base.company_id")),
             rating_cases=SQL(" ").join(
                 SQL("WHEN %s THEN %s", key, points) for key, points in RATING_POINTS.items()),
             unrated=UNRATED_POINTS,
         )
 
+    @api.model
+    def _row_id_sql(self, partner, company):
+        """A row per debtor and company: its id is the debtor's id times
+        ``ROW_ID_FACTOR`` plus the company's."""
+        return SQL("(%s::bigint * %s + %s)", partner, ROW_ID_FACTOR, company)
+
+    @api.depends("overdue_amount", "oldest_days", "broken_count", "broken_last_amount",
+                 "broken_last_date", "promise_today_amount", "held_amount", "last_contact",
+                 "days_since_contact", "rating")
     @api.depends_context("lang")
     def _compute_reason(self):
         """The rank in words, e.g. "18,400 overdue, oldest 47 days; promise of
         5,000 broken on 12 Nov; no contact for 9 days"."""
         # the language looked up once for all the rows (formatLang looks it up
         # on every call); amounts as formatLang(digits=0) writes them
-        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        # (the dependencies are read with the rows, in the list's one query)
+        fmt_number = number_formatter(self.env["res.lang"].browse(get_lang(self.env).id))
 
         def amount(value):
-            return lang.format("%.0f", float_round(value, precision_digits=0), grouping=True)
+            return fmt_number(float_round(value, precision_digits=0), 0)
 
         for row in self:
             parts = []

@@ -6,3 +6,4 @@ from . import test_escalation_handover
 from . import test_demo
 from . import test_dunning_concurrency
 from . import test_tours
+from . import test_dunning_upgrade

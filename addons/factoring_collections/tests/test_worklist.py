@@ -1,6 +1,7 @@
 import math
 from datetime import datetime, time, timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError
 
 from .common import CollectionsCommon
@@ -109,3 +110,77 @@ class TestWorklist(CollectionsCommon):
             "factoring_collections.report_debtor_statement", self.debtor_a.ids)
         self.assertIn(b"10,000.00", html)
         self.assertIn(b"Your promises to pay", html)
+
+
+class TestWorklistMultiCompany(CollectionsCommon):
+    """The worklist covers the companies selected in the switcher
+    (env.companies): one row per debtor and company, each company's own items,
+    promises and calls."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        t = cls.today
+        cls.other = cls.env["res.company"].create({
+            "name": "Other Factor SA", "currency_id": cls.eur.id})
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.other, install_demo=False)
+        cls.other.currency_id = cls.eur
+        for user in (cls.collector, cls.supervisor):
+            user.company_ids = [Command.link(cls.other.id)]
+        cls.make_invoice(cls.debtor_a, 1000.0, t - timedelta(days=10))
+        env_other = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.other.ids))
+        move = env_other["account.move"].create({
+            "move_type": "out_invoice", "partner_id": cls.debtor_a.id,
+            "invoice_date": t - timedelta(days=60), "invoice_date_due": t - timedelta(days=30),
+            "currency_id": cls.eur.id,
+            "invoice_line_ids": [Command.create({
+                "name": "Goods", "quantity": 1, "price_unit": 2500.0,
+                "tax_ids": [Command.clear()]})],
+        })
+        move.action_post()
+        env_other["factoring.collection.call"].create({
+            "debtor_id": cls.debtor_a.id, "company_id": cls.other.id, "outcome": "no_answer",
+            "date": datetime.combine(t - timedelta(days=4), time(10, 0))})
+        cls.env.flush_all()
+
+    def rows(self, user, companies, domain=()):
+        return self.env["factoring.worklist"].with_user(user).with_context(
+            allowed_company_ids=companies.ids).search(
+            [("partner_id", "=", self.debtor_a.id), *domain])
+
+    def test_rows_per_selected_company(self):
+        both = self.company | self.other
+        for user in (self.collector, self.supervisor):
+            with self.subTest(user=user.login):
+                only_main = self.rows(user, self.company)
+                self.assertEqual(only_main.company_id, self.company)
+                self.assertEqual(only_main.overdue_amount, 1000.0)
+                self.assertFalse(only_main.last_contact)
+                rows = self.rows(user, both)
+                self.assertEqual(len(rows), 2)
+                self.assertEqual(len(set(rows.ids)), 2)
+                by_company = {row.company_id: row for row in rows}
+                self.assertEqual(set(by_company), set(both))
+                main_row, other_row = by_company[self.company], by_company[self.other]
+                self.assertEqual((main_row.overdue_amount, main_row.oldest_days), (1000.0, 10))
+                self.assertEqual((other_row.overdue_amount, other_row.oldest_days), (2500.0, 30))
+                # each company's calls: the other company's call is not the main one's
+                self.assertEqual(other_row.days_since_contact, 4)
+                self.assertIn("no contact for 4 days", other_row.reason)
+                self.assertIn("never contacted", main_row.reason)
+                self.assertEqual(self.rows(user, self.other).company_id, self.other)
+
+    def test_group_by_company(self):
+        Worklist = self.env["factoring.worklist"].with_user(self.supervisor).with_context(
+            allowed_company_ids=(self.company | self.other).ids)
+        groups = dict(Worklist._read_group(
+            [("partner_id", "=", self.debtor_a.id)], ["company_id"], ["overdue_amount:sum"]))
+        self.assertEqual(groups, {self.company: 1000.0, self.other: 2500.0})
+
+    def test_company_not_allowed_is_refused(self):
+        # a collector without access to the other company never sees its rows
+        self.collector.company_ids = [Command.unlink(self.other.id)]
+        rows = self.env["factoring.worklist"].with_user(self.collector).search(
+            [("partner_id", "=", self.debtor_a.id)])
+        self.assertEqual(rows.company_id, self.company)
