@@ -5,7 +5,8 @@
 #      (skipped when the stamp .venv/.factoring-stamp is up to date)
 #   3. start the project-local PostgreSQL cluster (scripts/pg.sh)
 #   4. write .odoo-local.conf from odoo.conf (absolute addons_path, db_port, data_dir)
-#   5. Chromium for the browser tours (apt-get install chromium when root, else a warning)
+#   5. Chromium for the browser tours and wkhtmltopdf for PDF reports
+#      (apt-get install when root, else a warning)
 # A second run reuses everything and takes a few seconds.
 # When sourced, only defines do_setup (which exports ODOO_SRC).
 set -euo pipefail
@@ -151,6 +152,20 @@ write_local_conf() {
     mv "$tmp" "$LOCAL_CONF"
 }
 
+# apt_install PACKAGE WHAT: install a Debian package with apt-get when we are
+# root (the package lists are refreshed once per set-up); false otherwise.
+APT_UPDATED=0
+apt_install() {
+    is_root && command -v apt-get >/dev/null 2>&1 || return 1
+    export DEBIAN_FRONTEND=noninteractive
+    if [ "$APT_UPDATED" = 0 ]; then
+        apt-get update -qq </dev/null || true
+        APT_UPDATED=1
+    fi
+    log "$2 not found: installing it with apt-get ($1)"
+    apt-get install -y -qq --no-install-recommends "$1" </dev/null
+}
+
 # Chromium for the browser tours of `make test` (Odoo's HttpCase looks for
 # google-chrome, chromium, chromium-browser or $ODOO_BROWSER_BIN). Installed
 # with apt-get when missing and we are root; otherwise a warning says how, and
@@ -161,16 +176,19 @@ ensure_browser() {
     for b in google-chrome chromium chromium-browser google-chrome-stable; do
         command -v "$b" >/dev/null 2>&1 && return 0
     done
-    if is_root && command -v apt-get >/dev/null 2>&1; then
-        log "Chromium not found: installing it with apt-get (chromium) for the browser tours"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq </dev/null
-        apt-get install -y -qq --no-install-recommends chromium </dev/null \
-            || warn "apt-get could not install chromium: the browser tours of make test will fail"
-    else
-        warn "Chromium is not installed: the browser tours of make test will fail.
+    apt_install chromium Chromium && return 0
+    warn "Chromium is not installed: the browser tours of make test will fail.
 Install it (Debian/Ubuntu: sudo apt-get install chromium) or set ODOO_BROWSER_BIN to a Chrome/Chromium binary."
-    fi
+}
+
+# wkhtmltopdf turns Odoo's QWeb reports into PDF (the debtor statement, the
+# dunning letters, the aging report, Odoo's own invoices). Without it Odoo
+# offers only HTML and our PDF tests fail, naming it.
+ensure_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null 2>&1 && return 0
+    apt_install wkhtmltopdf wkhtmltopdf && return 0
+    warn "wkhtmltopdf is not installed: PDF reports cannot be printed and their tests fail.
+Install it (Debian/Ubuntu: sudo apt-get install wkhtmltopdf)."
 }
 
 do_setup() {
@@ -180,6 +198,7 @@ do_setup() {
     log "Odoo 19.0 source: $ODOO_SRC"
     setup_venv
     ensure_browser
+    ensure_wkhtmltopdf
     pg_start
     write_local_conf
     log "Setup done in $(( $(now) - t0 )) s (config: ${LOCAL_CONF#"$PROJECT"/}, PostgreSQL 127.0.0.1:$(pg_port))"

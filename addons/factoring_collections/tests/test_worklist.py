@@ -1,8 +1,10 @@
+import io
 import math
 from datetime import datetime, time, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tools.pdf import PdfReader
 
 from .common import CollectionsCommon
 
@@ -110,6 +112,18 @@ class TestWorklist(CollectionsCommon):
             "factoring_collections.report_debtor_statement", self.debtor_a.ids)
         self.assertIn(b"10,000.00", html)
         self.assertIn(b"Your promises to pay", html)
+
+    def test_statement_prints_as_pdf(self):
+        """The statement a collector prints or sends is a real PDF (wkhtmltopdf,
+        which the set-up installs): Odoo renders HTML in tests unless forced."""
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        pdf, kind = report._render_qweb_pdf("factoring_collections.report_debtor_statement",
+                                            self.debtor_a.ids)
+        self.assertEqual(kind, "pdf", "wkhtmltopdf is missing: apt-get install wkhtmltopdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        self.assertIn("Statement", pdf_text)
+        self.assertIn("10,000.00", pdf_text)
 
 
 class TestWorklistMultiCompany(CollectionsCommon):
