@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, format_amount
 
 from odoo.addons.factoring_base.models.factoring_guard import (
     check_groups,
@@ -25,6 +25,11 @@ DEFAULT_RECOURSE_GROUPS = ("factoring_base.group_factoring_operations", SUPERVIS
 # Changed only by the dispute's own methods (factoring_guard).
 DISPUTE_PROTECTED = ("state", "date_closed", "overdue_notified_date", "escalated_date",
                      "last_resolution_date")
+# Computed from the items and resolutions, never written (a stored computed
+# field without inverse would otherwise take a value written over RPC).
+DISPUTE_AMOUNTS = ("item_count", "amount_disputed", "amount_credited", "amount_written_off",
+                   "amount_debtor_pays", "amount_rejected", "amount_unresolved",
+                   "approval_pending", "payment_pending", "days_to_resolve")
 # What a closed dispute keeps as it was closed.
 LOCKED_WHEN_CLOSED = ("debtor_id", "client_id", "company_id", "line_ids", "reason_id",
                       "date_open", "stage_id", "user_id", "team_id")
@@ -251,7 +256,7 @@ class FactoringDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_protected(self, vals_list, DISPUTE_PROTECTED,
+        check_protected(self, vals_list, DISPUTE_PROTECTED + DISPUTE_AMOUNTS,
                         lambda vals: vals.get("name") or self.env._("New dispute"))
         if not is_guarded(self):
             self._check_open_rights()
@@ -315,7 +320,8 @@ class FactoringDispute(models.Model):
                     command[2].get("amount", 0.0), exclude=Line)
 
     def write(self, vals):
-        check_protected(self, [vals], DISPUTE_PROTECTED, lambda _vals: self._names())
+        check_protected(self, [vals], DISPUTE_PROTECTED + DISPUTE_AMOUNTS,
+                        lambda _vals: self._names())
         if not is_guarded(self):
             if set(vals) & set(LOCKED_WHEN_CLOSED):
                 self._check_open()
@@ -541,7 +547,8 @@ class FactoringDispute(models.Model):
             "Resolved: %(items)s.",
             items="; ".join(
                 self.env._("%(item)s %(amount)s %(kind)s%(state)s",
-                           item=r.line_id.invoice_number, amount=r.amount,
+                           item=r.line_id.invoice_number,
+                           amount=format_amount(self.env, r.amount, r.currency_id),
                            kind=labels[r.kind].lower(),
                            state=(self.env._(" (awaiting approval)") if r.state == "to_approve"
                                   else self.env._(" (awaiting payment)")

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.factoring_base.models.factoring_guard import is_guarded
+from odoo.addons.factoring_base.models.factoring_guard import check_protected, is_guarded
+
+# Computed from the disputed amount and the item (never written).
+LINE_PROTECTED = ("amount_company",)
 
 
 class FactoringDisputeLine(models.Model):
@@ -185,6 +188,8 @@ class FactoringDisputeLine(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected(self, vals_list, LINE_PROTECTED,
+                        lambda _vals: self.env._("A disputed item"))
         disputes = self.env["factoring.dispute"].browse(
             [vals["dispute_id"] for vals in vals_list if vals.get("dispute_id")])
         disputes._check_open()
@@ -207,6 +212,8 @@ class FactoringDisputeLine(models.Model):
         return lines
 
     def write(self, vals):
+        check_protected(self, [vals], LINE_PROTECTED,
+                        lambda _vals: self.dispute_id._names())
         if "move_line_id" in vals or "dispute_id" in vals:
             raise UserError(self.env._(
                 "Dispute %s: a disputed item cannot be replaced; remove the line and add the "

@@ -115,6 +115,22 @@ class TestCurrency(DisputesCommon):
         self.env.invalidate_all()
         self.assertEqual(line.amount, 1000.0)
 
+    def test_amounts_not_written_directly(self):
+        """The company-currency amounts are computed: neither the owner nor a
+        supervisor writes them over RPC."""
+        dispute = self.open_dispute([(self.usd_item, 500.0)])
+        for user in (self.users["collector"], self.users["supervisor"]):
+            with self.assertRaisesRegex(UserError, "not written directly"):
+                dispute.line_ids.with_user(user).write({"amount_company": 1.0})
+            with self.assertRaisesRegex(UserError, "not written directly"):
+                dispute.with_user(user).write({"amount_disputed": 1.0})
+            with self.assertRaisesRegex(UserError, "not written directly"):
+                dispute.with_user(user).write({"amount_unresolved": 0.0})
+        with self.assertRaisesRegex(UserError, "not written directly"):
+            self.open_dispute([(self.usd_own, 10.0)], amount_credited=10.0)
+        self.assertEqual(dispute.line_ids.amount_company, self.usd_to_eur(500.0))
+        self.assertEqual(dispute.amount_unresolved, self.usd_to_eur(500.0))
+
     def test_open_dispute_from_items_proposes_residual_in_currency(self):
         action = self.usd_item.with_user(self.users["collector"]).action_factoring_open_dispute()
         [(_cmd, _id, vals)] = action["context"]["default_line_ids"]
@@ -128,6 +144,9 @@ class TestCurrency(DisputesCommon):
         resolution = self.resolve(dispute, "credit_note", [(self.usd_item, 400.0)])
         self.assertEqual(resolution.kind, "recourse")
         self.assertEqual(resolution.currency_id, self.usd)
+        logged = dispute.message_ids.filtered(lambda m: "Resolved:" in (m.body or ""))
+        self.assertIn("$", logged.body, "the amount is logged in the item's currency")
+        self.assertIn("400.00", logged.body)
         move = resolution.move_id
         self.assertEqual(move.state, "posted")
         client_line = move.line_ids.filtered(
