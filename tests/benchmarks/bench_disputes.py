@@ -190,8 +190,9 @@ def add_disputes(env, company, owners, disputes):
         n_owners=len(owners), stages=stages, n_stages=len(stages), today=TODAY))
     cr.execute(SQL("""
         INSERT INTO factoring_dispute_line (dispute_id, company_id, move_line_id, amount,
-                                            dispute_open)
-        SELECT d.id, %(company)s, b.item_id, round(b.amount_residual / 2, 2), TRUE
+                                            amount_company, dispute_open)
+        SELECT d.id, %(company)s, b.item_id, round(b.amount_residual / 2, 2),
+               round(b.amount_residual / 2, 2), TRUE
           FROM bench_disputed b JOIN factoring_dispute d
             ON d.company_id = %(company)s AND d.name = 'BENCH/' || b.n""",
         company=company.id))

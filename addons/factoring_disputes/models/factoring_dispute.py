@@ -165,7 +165,7 @@ class FactoringDispute(models.Model):
         rounding difference goes to its largest part)."""
         for dispute in self:
             done = dispute.resolution_ids.filtered(lambda r: r.state != "cancelled")
-            currency = dispute.currency_id
+            currency = dispute.currency_id or self.env.company.currency_id
             totals = dict.fromkeys(("credit_note", "recourse", "write_off", "debtor_pays",
                                     "rejected"), 0.0)
             unresolved = 0.0
@@ -184,11 +184,12 @@ class FactoringDispute(models.Model):
                 for kind, amount in parts.items():
                     totals[kind] += amount
             dispute.item_count = len(dispute.line_ids)
-            dispute.amount_disputed = sum(dispute.line_ids.mapped("amount_company"))
-            dispute.amount_credited = totals["credit_note"] + totals["recourse"]
-            dispute.amount_written_off = totals["write_off"]
-            dispute.amount_debtor_pays = totals["debtor_pays"]
-            dispute.amount_rejected = totals["rejected"]
+            dispute.amount_disputed = currency.round(sum(dispute.line_ids.mapped(
+                "amount_company")))
+            dispute.amount_credited = currency.round(totals["credit_note"] + totals["recourse"])
+            dispute.amount_written_off = currency.round(totals["write_off"])
+            dispute.amount_debtor_pays = currency.round(totals["debtor_pays"])
+            dispute.amount_rejected = currency.round(totals["rejected"])
             dispute.amount_unresolved = currency.round(unresolved)
             dispute.approval_pending = any(r.state == "to_approve" for r in done)
             dispute.payment_pending = any(r.state == "pending" for r in done)

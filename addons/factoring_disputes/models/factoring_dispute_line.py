@@ -86,7 +86,7 @@ class FactoringDisputeLine(models.Model):
     def _to_company(self, amount):
         """``amount`` of the item's currency in company currency (item's rate)."""
         self.ensure_one()
-        currency = self.company_currency_id or self.company_id.currency_id
+        currency = self.company_currency_id or self.env.company.currency_id
         return currency.round(amount * self._company_rate())
 
     @api.depends("amount", "resolution_ids.amount", "resolution_ids.state")

@@ -137,8 +137,26 @@ class FactoringDisputeResolution(models.Model):
                 "write_off": resolution._post_write_off,
             }.get(resolution.kind)
             if method:
+                resolution._check_item_residual()
                 move = method()
                 guarded(resolution.sudo()).write({"move_id": move.id})
+
+    def _check_item_residual(self):
+        """A document credits at most what is still open on the item now (in
+        its currency): the debtor may have paid part of it since the dispute
+        was opened."""
+        self.ensure_one()
+        item = self._item()
+        currency = item.currency_id
+        if item.reconciled or currency.compare_amounts(
+                self.amount, item.amount_residual_currency) > 0:
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s, item %(item)s: %(amount)s %(currency)s is more than "
+                "what is still open on the item (%(residual)s %(currency)s, paid meanwhile); "
+                "nothing was posted. Resolve at most the open residual and the rest as "
+                "debtor pays.", dispute=self.dispute_id.name, item=self.line_id.invoice_number,
+                amount=self.amount, currency=currency.name,
+                residual=0.0 if item.reconciled else item.amount_residual_currency))
 
     def _item(self):
         return self.line_id.move_line_id.sudo()
@@ -187,7 +205,9 @@ class FactoringDisputeResolution(models.Model):
                 "journal_id": invoice.journal_id.id,
             })
         reversal.refund_moves()
-        refund = reversal.new_move_ids
+        # without the wizard's active_model/active_ids in the context
+        refund = self.env["account.move"].sudo().with_company(item.company_id).browse(
+            reversal.new_move_ids.ids)
         if currency.compare_amounts(amount, invoice.amount_total) != 0:
             self._prorate_credit_note(refund, invoice, amount)
         if currency.compare_amounts(refund.amount_total, amount) != 0:

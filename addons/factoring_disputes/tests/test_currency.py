@@ -131,6 +131,25 @@ class TestCurrency(DisputesCommon):
         self.assertEqual(dispute.line_ids.amount_company, self.usd_to_eur(500.0))
         self.assertEqual(dispute.amount_unresolved, self.usd_to_eur(500.0))
 
+    def test_document_at_most_current_residual(self):
+        """Disputed 500 of 1,000; the debtor pays 800 meanwhile: a recourse of
+        500 would credit more than is open (200): refused, nothing posted."""
+        dispute = self.open_dispute([(self.item1, 500.0)])
+        self.pay(self.item1, 800.0)
+        self.assertEqual(self.item1.amount_residual, 200.0)
+        moves_before = self.env["account.move"].search_count([])
+        with self.assertRaisesRegex(ValidationError, r"more than what is still open on the "
+                                                     r"item \(200\.0 EUR"), \
+                self.env.cr.savepoint():
+            self.resolve(dispute, "credit_note", [(self.item1, 500.0)])
+        self.env.invalidate_all()
+        self.assertFalse(dispute.resolution_ids)
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+        self.assertEqual(self.item1.amount_residual, 200.0)
+        self.resolve(dispute, "credit_note", [(self.item1, 200.0)])
+        self.resolve(dispute, "debtor_pays", [(self.item1, 300.0)])
+        self.assertTrue(self.item1.reconciled)
+
     def test_open_dispute_from_items_proposes_residual_in_currency(self):
         action = self.usd_item.with_user(self.users["collector"]).action_factoring_open_dispute()
         [(_cmd, _id, vals)] = action["context"]["default_line_ids"]
