@@ -10,8 +10,8 @@ class AccountMoveLine(models.Model):
         search="_search_factoring_dispute_id")
     factoring_disputed_amount = fields.Monetary(
         string="Disputed", compute="_compute_factoring_dispute",
-        currency_field="company_currency_id",
-        help="Amount of the item still disputed in an open dispute.")
+        currency_field="currency_id",
+        help="Amount of the item still disputed in an open dispute, in the item's currency.")
 
     @api.depends_context("uid")
     def _compute_factoring_dispute(self):
@@ -86,7 +86,7 @@ class AccountMoveLine(models.Model):
                 "default_company_id": self.company_id[:1].id,
                 "default_line_ids": [
                     fields.Command.create({"move_line_id": item.id,
-                                           "amount": item.amount_residual})
+                                           "amount": item.amount_residual_currency})
                     for item in self],
             },
         }

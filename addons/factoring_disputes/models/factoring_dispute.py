@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, format_amount
 
 from odoo.addons.factoring_base.models.factoring_guard import (
     check_groups,
@@ -25,6 +25,11 @@ DEFAULT_RECOURSE_GROUPS = ("factoring_base.group_factoring_operations", SUPERVIS
 # Changed only by the dispute's own methods (factoring_guard).
 DISPUTE_PROTECTED = ("state", "date_closed", "overdue_notified_date", "escalated_date",
                      "last_resolution_date")
+# Computed from the items and resolutions, never written (a stored computed
+# field without inverse would otherwise take a value written over RPC).
+DISPUTE_AMOUNTS = ("item_count", "amount_disputed", "amount_credited", "amount_written_off",
+                   "amount_debtor_pays", "amount_rejected", "amount_unresolved",
+                   "approval_pending", "payment_pending", "days_to_resolve")
 # What a closed dispute keeps as it was closed.
 LOCKED_WHEN_CLOSED = ("debtor_id", "client_id", "company_id", "line_ids", "reason_id",
                       "date_open", "stage_id", "user_id", "team_id")
@@ -150,27 +155,53 @@ class FactoringDispute(models.Model):
         domain = Domain("state", "=", "open") & Domain("date_deadline", "<", today)
         return domain if (operator == "=") == value else ~domain
 
-    @api.depends("line_ids.amount", "resolution_ids.amount", "resolution_ids.kind",
-                 "resolution_ids.state", "state", "date_closed", "date_open")
+    @api.depends("line_ids.amount", "line_ids.amount_company", "resolution_ids.amount",
+                 "resolution_ids.kind", "resolution_ids.state", "state", "date_closed",
+                 "date_open")
     def _compute_amounts(self):
+        """Totals in company currency. Each item's amounts are in its own
+        currency: they are converted per item at the item's rate, and a fully
+        resolved item's parts add up to its disputed amount exactly (the
+        rounding difference goes to its largest part)."""
         for dispute in self:
             done = dispute.resolution_ids.filtered(lambda r: r.state != "cancelled")
-
-            def total(kinds, resolutions=done):
-                return sum(resolutions.filtered(lambda r: r.kind in kinds).mapped("amount"))
-
+            currency = dispute.currency_id or self.env.company.currency_id
+            totals = dict.fromkeys(("credit_note", "recourse", "write_off", "debtor_pays",
+                                    "rejected"), 0.0)
+            unresolved = 0.0
+            for line in dispute.line_ids:
+                by_kind = {}
+                for resolution in done.filtered(lambda r, ln=line: r.line_id == ln):
+                    by_kind[resolution.kind] = by_kind.get(resolution.kind, 0.0) \
+                        + resolution.amount
+                parts = {kind: line._to_company(amount) for kind, amount in by_kind.items()}
+                left = line.amount_company - sum(parts.values())
+                if parts and line.currency_id.is_zero(line.amount - sum(by_kind.values())):
+                    largest = max(parts, key=lambda kind: abs(parts[kind]))
+                    parts[largest] = currency.round(parts[largest] + left)
+                    left = 0.0
+                unresolved += left
+                for kind, amount in parts.items():
+                    totals[kind] += amount
             dispute.item_count = len(dispute.line_ids)
-            dispute.amount_disputed = sum(dispute.line_ids.mapped("amount"))
-            dispute.amount_credited = total(("credit_note", "recourse"))
-            dispute.amount_written_off = total(("write_off",))
-            dispute.amount_debtor_pays = total(("debtor_pays",))
-            dispute.amount_rejected = total(("rejected",))
-            dispute.amount_unresolved = dispute.amount_disputed - sum(done.mapped("amount"))
+            dispute.amount_disputed = currency.round(sum(dispute.line_ids.mapped(
+                "amount_company")))
+            dispute.amount_credited = currency.round(totals["credit_note"] + totals["recourse"])
+            dispute.amount_written_off = currency.round(totals["write_off"])
+            dispute.amount_debtor_pays = currency.round(totals["debtor_pays"])
+            dispute.amount_rejected = currency.round(totals["rejected"])
+            dispute.amount_unresolved = currency.round(unresolved)
             dispute.approval_pending = any(r.state == "to_approve" for r in done)
             dispute.payment_pending = any(r.state == "pending" for r in done)
             dispute.days_to_resolve = (
                 (dispute.date_closed - dispute.date_open).days
                 if dispute.date_closed and dispute.date_open else 0)
+
+    def _lines_unresolved(self):
+        """The lines of these disputes with an amount left to resolve (each in
+        its item's currency)."""
+        return self.line_ids.filtered(lambda line: not line.currency_id.is_zero(
+            line.amount_unresolved))
 
     @api.depends("name", "subject", "debtor_id")
     def _compute_display_name(self):
@@ -226,7 +257,7 @@ class FactoringDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_protected(self, vals_list, DISPUTE_PROTECTED,
+        check_protected(self, vals_list, DISPUTE_PROTECTED + DISPUTE_AMOUNTS,
                         lambda vals: vals.get("name") or self.env._("New dispute"))
         if not is_guarded(self):
             self._check_open_rights()
@@ -290,7 +321,8 @@ class FactoringDispute(models.Model):
                     command[2].get("amount", 0.0), exclude=Line)
 
     def write(self, vals):
-        check_protected(self, [vals], DISPUTE_PROTECTED, lambda _vals: self._names())
+        check_protected(self, [vals], DISPUTE_PROTECTED + DISPUTE_AMOUNTS,
+                        lambda _vals: self._names())
         if not is_guarded(self):
             if set(vals) & set(LOCKED_WHEN_CLOSED):
                 self._check_open()
@@ -370,8 +402,7 @@ class FactoringDispute(models.Model):
         self._check_work_rights(self.env._("reject it"), strict=True)
         self._check_open()
         for dispute in self:
-            amounts = {line: line.amount_unresolved for line in dispute.line_ids
-                       if not dispute.currency_id.is_zero(line.amount_unresolved)}
+            amounts = {line: line.amount_unresolved for line in dispute._lines_unresolved()}
             if not amounts:
                 raise UserError(self.env._(
                     "Dispute %s has nothing left to reject.", dispute.name))
@@ -387,7 +418,7 @@ class FactoringDispute(models.Model):
                 raise UserError(self.env._(
                     "Dispute %s has no disputed items: nothing to close. Add the items or "
                     "reject the claim.", dispute.name))
-            if not dispute.currency_id.is_zero(dispute.amount_unresolved):
+            if dispute._lines_unresolved():
                 raise UserError(self.env._(
                     "Dispute %(dispute)s cannot be closed without a resolution: "
                     "%(amount)s of the disputed %(disputed)s is not resolved (credit note, "
@@ -454,9 +485,9 @@ class FactoringDispute(models.Model):
         # sent now (not at the end of the transaction): the second resolution
         # waits here, before computing anything on stale amounts
         self.sudo().flush_recordset(["last_resolution_date"])
-        currency = self.currency_id
-        amounts = {line: currency.round(amount) for line, amount in amounts.items()
-                   if not currency.is_zero(amount)}
+        # each amount in its item's currency
+        amounts = {line: line.currency_id.round(amount) for line, amount in amounts.items()
+                   if not line.currency_id.is_zero(amount)}
         if not amounts:
             raise UserError(self.env._("Dispute %s: enter the amount to resolve on at least "
                                        "one item.", self.name))
@@ -464,6 +495,7 @@ class FactoringDispute(models.Model):
             if line.dispute_id != self:
                 raise UserError(self.env._("Item %(item)s is not disputed in %(dispute)s.",
                                            item=line.display_name, dispute=self.name))
+            currency = line.currency_id
             if currency.compare_amounts(amount, 0) < 0:
                 raise ValidationError(self.env._(
                     "Dispute %(dispute)s, item %(item)s: a resolved amount cannot be "
@@ -496,8 +528,10 @@ class FactoringDispute(models.Model):
                                         "(recourse)"))
         to_approve = False
         if kind == "write_off":
+            # the allowance is in company currency: each item's amount at its rate
             to_approve = self._check_writeoff_allowance(
-                max(amounts.values()), request_approval)
+                max(line._to_company(amount) for line, amount in amounts.items()),
+                request_approval)
         for vals in vals_list:
             if vals["kind"] == "debtor_pays":
                 vals["state"] = "pending"
@@ -514,7 +548,8 @@ class FactoringDispute(models.Model):
             "Resolved: %(items)s.",
             items="; ".join(
                 self.env._("%(item)s %(amount)s %(kind)s%(state)s",
-                           item=r.line_id.invoice_number, amount=r.amount,
+                           item=r.line_id.invoice_number,
+                           amount=format_amount(self.env, r.amount, r.currency_id),
                            kind=labels[r.kind].lower(),
                            state=(self.env._(" (awaiting approval)") if r.state == "to_approve"
                                   else self.env._(" (awaiting payment)")
@@ -581,8 +616,7 @@ class FactoringDispute(models.Model):
 
     def _factoring_try_close(self):
         for dispute in self.filtered(lambda d: d.state == "open"):
-            if not dispute.line_ids or not dispute.currency_id.is_zero(
-                    dispute.amount_unresolved) or dispute.approval_pending:
+            if not dispute.line_ids or dispute._lines_unresolved() or dispute.approval_pending:
                 continue
             if dispute.payment_pending:
                 waiting = self.env.ref("factoring_disputes.stage_waiting_debtor",

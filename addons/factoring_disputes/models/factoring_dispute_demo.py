@@ -70,7 +70,7 @@ class FactoringDisputeDemo(models.AbstractModel):
                 "date_open": today - timedelta(days=days_ago),
                 "line_ids": [fields.Command.create({
                     "move_line_id": item.id,
-                    "amount": amount if amount is not None else item.amount_residual})],
+                    "amount": amount if amount is not None else item.amount_residual_currency})],
             })
             if stage:
                 dispute.stage_id = ref(f"factoring_disputes.{stage}")
@@ -79,20 +79,21 @@ class FactoringDisputeDemo(models.AbstractModel):
         # open, in every open stage
         open_dispute(picked[0], "reason_pricing", 2, collector,
                      "Unit price differs from the order confirmation",
-                     amount=round(picked[0].amount_residual * 0.1, 2))
+                     amount=round(picked[0].amount_residual_currency * 0.1, 2))
         open_dispute(picked[1], "reason_quality", 8, collector_2,
-                     "Two pallets arrived damaged", amount=round(picked[1].amount_residual / 3, 2),
+                     "Two pallets arrived damaged",
+                     amount=round(picked[1].amount_residual_currency / 3, 2),
                      stage="stage_investigating")
         open_dispute(picked[2], "reason_quantity", 12, collector,
                      "Delivered 180 pieces, invoiced 200",
-                     amount=round(picked[2].amount_residual * 0.1, 2),
+                     amount=round(picked[2].amount_residual_currency * 0.1, 2),
                      stage="stage_waiting_client")
         late = open_dispute(picked[3], "reason_not_received", 30, collector_2,
                             "Goods never reached the Lyon warehouse", stage="stage_waiting_debtor")
         # resolved: part charged back to the client (recourse), rest rejected
         partial = open_dispute(picked[4], "reason_returned", 20, supervisor,
                                "Returned 10 % of the goods",
-                               amount=round(picked[4].amount_residual * 0.2, 2))
+                               amount=round(picked[4].amount_residual_currency * 0.2, 2))
         line = partial.line_ids
         partial._factoring_resolve("credit_note", {line: round(line.amount / 2, 2)},
                                    note="Client confirmed the return of half of the goods.")

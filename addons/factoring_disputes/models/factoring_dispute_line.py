@@ -1,13 +1,20 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.factoring_base.models.factoring_guard import is_guarded
+from odoo.addons.factoring_base.models.factoring_guard import check_protected, is_guarded
+
+# Computed from the disputed amount and the item (never written).
+LINE_PROTECTED = ("amount_company",)
 
 
 class FactoringDisputeLine(models.Model):
     """One disputed receivable item of a dispute and the amount disputed on it
-    (at most its open residual). While the dispute holds an unresolved amount
-    on it, the item is on hold (source "dispute")."""
+    (at most its open residual), in the item's currency: a USD item of a EUR
+    company is disputed, checked and resolved in USD. ``amount_company`` is
+    that amount at the item's own rate (its balance / its amount in currency),
+    for the dispute's totals and the analysis in company currency. While the
+    dispute holds an unresolved amount on it, the item is on hold (source
+    "dispute")."""
 
     _name = "factoring.dispute.line"
     _description = "Disputed Item"
@@ -17,7 +24,8 @@ class FactoringDisputeLine(models.Model):
     dispute_id = fields.Many2one("factoring.dispute", required=True, index=True,
                                  ondelete="cascade")
     company_id = fields.Many2one(related="dispute_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="dispute_id.currency_id")
+    company_currency_id = fields.Many2one(related="dispute_id.currency_id",
+                                          string="Company Currency")
     move_line_id = fields.Many2one(
         "account.move.line", string="Item", required=True, index=True, ondelete="restrict",
         check_company=True,
@@ -29,9 +37,17 @@ class FactoringDisputeLine(models.Model):
     invoice_number = fields.Char(related="move_line_id.factoring_invoice_number",
                                  string="Invoice Number")
     date_maturity = fields.Date(related="move_line_id.date_maturity", string="Due Date")
-    item_residual = fields.Monetary(related="move_line_id.amount_residual",
-                                    string="Open Residual")
-    amount = fields.Monetary(string="Disputed Amount", required=True)
+    # the item's currency (the company's for an item in company currency)
+    currency_id = fields.Many2one(related="move_line_id.currency_id", string="Currency")
+    item_residual = fields.Monetary(related="move_line_id.amount_residual_currency",
+                                    string="Open Residual",
+                                    help="What is still open on the item, in its currency.")
+    amount = fields.Monetary(string="Disputed Amount", required=True,
+                             help="In the item's currency.")
+    amount_company = fields.Monetary(
+        string="Disputed (Company Currency)", compute="_compute_amount_company", store=True,
+        currency_field="company_currency_id",
+        help="The disputed amount at the item's own rate, in the company's currency.")
     resolution_ids = fields.One2many("factoring.dispute.resolution", "line_id",
                                      string="Resolutions", readonly=True)
     amount_resolved = fields.Monetary(compute="_compute_amount_resolved", string="Resolved")
@@ -51,6 +67,27 @@ class FactoringDisputeLine(models.Model):
     def _compute_dispute_open(self):
         for line in self:
             line.dispute_open = line.dispute_id.state == "open"
+
+    @api.depends("amount", "move_line_id.balance", "move_line_id.amount_currency")
+    def _compute_amount_company(self):
+        for line in self:
+            line.amount_company = line._to_company(line.amount)
+
+    def _company_rate(self):
+        """Company currency per unit of the item's currency, at the item's own
+        rate (1 for an item in company currency)."""
+        self.ensure_one()
+        item = self.move_line_id.sudo()
+        if not item or item.currency_id == item.company_currency_id \
+                or not item.amount_currency:
+            return 1.0
+        return abs(item.balance / item.amount_currency)
+
+    def _to_company(self, amount):
+        """``amount`` of the item's currency in company currency (item's rate)."""
+        self.ensure_one()
+        currency = self.company_currency_id or self.env.company.currency_id
+        return currency.round(amount * self._company_rate())
 
     @api.depends("amount", "resolution_ids.amount", "resolution_ids.state")
     def _compute_amount_resolved(self):
@@ -121,16 +158,19 @@ class FactoringDisputeLine(models.Model):
                     other=other.dispute_id.name))
         if amount is None:
             return
-        currency = company.currency_id
+        # in the item's currency: a USD item is disputed for at most its USD residual
+        currency = item.currency_id
         if currency.compare_amounts(amount, 0) <= 0:
             raise ValidationError(self.env._(
                 "Dispute %(dispute)s, item %(item)s: the disputed amount must be positive "
-                "(%(amount)s).", dispute=name, item=label, amount=amount))
-        if currency.compare_amounts(amount, item.amount_residual) > 0:
+                "(%(amount)s %(currency)s).", dispute=name, item=label, amount=amount,
+                currency=currency.name))
+        if currency.compare_amounts(amount, item.amount_residual_currency) > 0:
             raise ValidationError(self.env._(
-                "Dispute %(dispute)s, item %(item)s: the disputed amount %(amount)s is "
-                "above the item's open residual %(residual)s.",
-                dispute=name, item=label, amount=amount, residual=item.amount_residual))
+                "Dispute %(dispute)s, item %(item)s: the disputed amount %(amount)s "
+                "%(currency)s is above the item's open residual %(residual)s %(currency)s.",
+                dispute=name, item=label, amount=amount, currency=currency.name,
+                residual=item.amount_residual_currency))
 
     @api.constrains("move_line_id", "amount")
     def _constrain_item(self):
@@ -148,6 +188,8 @@ class FactoringDisputeLine(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        check_protected(self, vals_list, LINE_PROTECTED,
+                        lambda _vals: self.env._("A disputed item"))
         disputes = self.env["factoring.dispute"].browse(
             [vals["dispute_id"] for vals in vals_list if vals.get("dispute_id")])
         disputes._check_open()
@@ -170,6 +212,8 @@ class FactoringDisputeLine(models.Model):
         return lines
 
     def write(self, vals):
+        check_protected(self, [vals], LINE_PROTECTED,
+                        lambda _vals: self.dispute_id._names())
         if "move_line_id" in vals or "dispute_id" in vals:
             raise UserError(self.env._(
                 "Dispute %s: a disputed item cannot be replaced; remove the line and add the "

@@ -23,8 +23,9 @@ class FactoringDisputeResolution(models.Model):
     """How (part of) the disputed amount of one item was settled, and the
     native accounting document that settled it:
 
-    - credit_note: own invoice; a customer credit note posted and reconciled
-      with the invoice's receivable item;
+    - credit_note: own invoice; a customer credit note (Odoo's reversal of the
+      invoice, with its lines and taxes; prorated for a part of the invoice)
+      posted and reconciled with the invoice's receivable item;
     - recourse: factored item; an entry in the factoring journal moving the
       amount off the debtor's item (credit, reconciled with it) onto the
       client's current account (debit): the client bears it;
@@ -33,7 +34,9 @@ class FactoringDisputeResolution(models.Model):
     - debtor_pays: no document; pending until the item is paid;
     - rejected: no document; the claim is refused.
 
-    Created and changed only by the dispute's methods (nobody writes them)."""
+    The amount is in the item's currency (``currency_id``), as the disputed
+    amount of its line. Created and changed only by the dispute's methods
+    (nobody writes them)."""
 
     _name = "factoring.dispute.resolution"
     _description = "Dispute Resolution"
@@ -44,9 +47,9 @@ class FactoringDisputeResolution(models.Model):
     line_id = fields.Many2one("factoring.dispute.line", string="Item", required=True,
                               index=True, ondelete="cascade", readonly=True)
     company_id = fields.Many2one(related="dispute_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="dispute_id.currency_id")
+    currency_id = fields.Many2one(related="line_id.currency_id", string="Currency")
     kind = fields.Selection(RESOLUTION_KINDS, required=True, readonly=True)
-    amount = fields.Monetary(required=True, readonly=True)
+    amount = fields.Monetary(required=True, readonly=True, help="In the item's currency.")
     state = fields.Selection(
         [("done", "Done"), ("pending", "Awaiting Payment"),
          ("to_approve", "Awaiting Approval"), ("cancelled", "Refused")],
@@ -134,26 +137,54 @@ class FactoringDisputeResolution(models.Model):
                 "write_off": resolution._post_write_off,
             }.get(resolution.kind)
             if method:
+                resolution._check_item_residual()
                 move = method()
                 guarded(resolution.sudo()).write({"move_id": move.id})
+
+    def _check_item_residual(self):
+        """A document credits at most what is still open on the item now (in
+        its currency): the debtor may have paid part of it since the dispute
+        was opened."""
+        self.ensure_one()
+        item = self._item()
+        currency = item.currency_id
+        if item.reconciled or currency.compare_amounts(
+                self.amount, item.amount_residual_currency) > 0:
+            raise ValidationError(self.env._(
+                "Dispute %(dispute)s, item %(item)s: %(amount)s %(currency)s is more than "
+                "what is still open on the item (%(residual)s %(currency)s, paid meanwhile); "
+                "nothing was posted. Resolve at most the open residual and the rest as "
+                "debtor pays.", dispute=self.dispute_id.name, item=self.line_id.invoice_number,
+                amount=self.amount, currency=currency.name,
+                residual=0.0 if item.reconciled else item.amount_residual_currency))
 
     def _item(self):
         return self.line_id.move_line_id.sudo()
 
     def _item_amounts(self, item):
         """(balance, amount in the item's currency) of this resolution's amount,
-        which is in company currency."""
-        company_currency = item.company_currency_id
-        if item.currency_id == company_currency or not item.amount_residual:
-            return self.amount, self.amount
-        rate = item.amount_residual_currency / item.amount_residual
-        return self.amount, item.currency_id.round(self.amount * rate)
+        which is in the item's currency. The balance is taken at the item's
+        residual rate, so that an entry settling the item's whole residual in
+        currency settles its company-currency residual too (no exchange
+        difference: the item leaves the books at its carrying amount)."""
+        amount = self.amount
+        if item.currency_id == item.company_currency_id:
+            return amount, amount
+        if item.currency_id.compare_amounts(amount, item.amount_residual_currency) == 0:
+            return item.amount_residual, amount
+        rate = item.amount_residual / item.amount_residual_currency
+        return item.company_currency_id.round(amount * rate), amount
 
     def _post_credit_note(self):
-        """A customer credit note on the own invoice, posted and reconciled with
-        its receivable item. The whole invoice disputed and credited: Odoo's
-        reversal (taxes and lines as invoiced); a part: a credit note of one line
-        on the invoice's income account, without taxes."""
+        """A customer credit note on the own invoice, made by Odoo's own
+        reversal (``account.move.reversal``: the invoice's lines, taxes,
+        journal, payment reference and the "reversed" log on the invoice),
+        posted and reconciled with the invoice's receivable item. The whole
+        invoice credited: the reversal as is. A part: the reversal prorated (see
+        :meth:`_prorate_credit_note`) so that its total, taxes included, is the
+        credited amount. In the invoice's currency, at the credit note's date
+        rate (as Odoo's Credit Note button); Odoo books the exchange difference
+        when the invoice is fully settled."""
         self.ensure_one()
         item = self._item()
         invoice = item.move_id
@@ -163,41 +194,75 @@ class FactoringDisputeResolution(models.Model):
                 "write-off or reject it.", dispute=self.dispute_id.name,
                 item=item.display_name))
         currency = invoice.currency_id
-        _balance, amount_currency = self._item_amounts(item)
-        ref = self.env._("Dispute %(dispute)s: credit note on %(invoice)s",
-                         dispute=self.dispute_id.name, invoice=invoice.name)
-        Move = self.env["account.move"].sudo().with_company(item.company_id)
-        if currency.compare_amounts(amount_currency, invoice.amount_total) == 0:
-            refund = invoice.sudo()._reverse_moves(
-                [{"date": fields.Date.context_today(self), "ref": ref}])
-        else:
-            account = invoice.invoice_line_ids.filtered(
-                lambda rec: rec.display_type == "product")[:1].account_id
-            refund = Move.create({
-                "move_type": "out_refund",
-                "partner_id": invoice.partner_id.id,
+        amount = self.amount  # in the item's currency, the invoice's
+        reversal = self.env["account.move.reversal"].sudo().with_company(
+            item.company_id).with_context(active_model="account.move",
+                                          active_ids=invoice.ids).create({
+                "reason": self.env._("Dispute %(dispute)s (%(reason)s)",
+                                     dispute=self.dispute_id.name,
+                                     reason=self.dispute_id.reason_id.name),
+                "date": fields.Date.context_today(self),
                 "journal_id": invoice.journal_id.id,
-                "currency_id": currency.id,
-                "invoice_date": fields.Date.context_today(self),
-                "ref": ref,
-                "reversed_entry_id": invoice.id,
-                "invoice_line_ids": [fields.Command.create({
-                    "name": self.env._("%(reason)s (dispute %(dispute)s)",
-                                       reason=self.dispute_id.reason_id.name,
-                                       dispute=self.dispute_id.name),
-                    "quantity": 1,
-                    "price_unit": amount_currency,
-                    "account_id": account.id,
-                    "tax_ids": [fields.Command.clear()],
-                })],
             })
+        reversal.refund_moves()
+        # without the wizard's active_model/active_ids in the context
+        refund = self.env["account.move"].sudo().with_company(item.company_id).browse(
+            reversal.new_move_ids.ids)
+        if currency.compare_amounts(amount, invoice.amount_total) != 0:
+            self._prorate_credit_note(refund, invoice, amount)
+        if currency.compare_amounts(refund.amount_total, amount) != 0:
+            raise UserError(self.env._(
+                "Dispute %(dispute)s: the credit note on %(invoice)s comes to %(total)s "
+                "instead of %(amount)s; nothing was credited.", dispute=self.dispute_id.name,
+                invoice=invoice.name, total=refund.amount_total, amount=amount))
         refund.action_post()
         counterpart = refund.line_ids.filtered(
             lambda rec: rec.account_id == item.account_id and not rec.reconciled)
-        # posting a reversal of the whole invoice already matches it
+        # posting a reversal of the whole invoice may already match it
         if counterpart and not item.reconciled:
             (counterpart + item).reconcile()
         return refund
+
+    def _prorate_credit_note(self, refund, invoice, amount):
+        """Scale the draft reversal ``refund`` of ``invoice`` to ``amount``
+        (taxes included, invoice currency): every product line's unit price
+        times amount / invoice total, so that each line keeps its taxes and
+        account and the tax amounts follow; a line whose quantity would round
+        the scaled price off by a cent is credited as one unit of its prorated
+        subtotal. A cent left over by the tax rounding is put on the largest
+        tax amount, as Odoo's own tax-amount edit of an invoice does
+        (``tax_totals``); without taxes, on the largest line."""
+        currency = invoice.currency_id
+        ratio = amount / invoice.amount_total
+        products = refund.invoice_line_ids.filtered(lambda rec: rec.display_type == "product")
+        originals = {line: (line.price_unit, line.quantity, line.price_subtotal)
+                     for line in products}
+        refund.write({"invoice_line_ids": [
+            fields.Command.update(line.id, {"price_unit": price * ratio})
+            for line, (price, _qty, _subtotal) in originals.items()]})
+        inexact = [
+            fields.Command.update(line.id, {"quantity": 1.0,
+                                            "price_unit": price * quantity * ratio})
+            for line, (price, quantity, subtotal) in originals.items()
+            if quantity != 1.0 and currency.compare_amounts(
+                line.price_subtotal, currency.round(subtotal * ratio)) != 0]
+        if inexact:
+            refund.write({"invoice_line_ids": inexact})
+        delta = currency.round(amount - refund.amount_total)
+        if currency.is_zero(delta):
+            return
+        totals = refund.tax_totals
+        groups = [group for subtotal in (totals or {}).get("subtotals", [])
+                  for group in subtotal["tax_groups"]]
+        if groups:
+            largest = max(groups, key=lambda group: abs(group["tax_amount_currency"]))
+            largest["tax_amount_currency"] += delta
+            refund.tax_totals = totals
+        elif products:
+            line = max(products, key=lambda rec: abs(rec.price_subtotal))
+            refund.write({"invoice_line_ids": [fields.Command.update(line.id, {
+                "quantity": 1.0, "discount": 0.0,
+                "price_unit": line.price_subtotal + delta})]})
 
     def _post_entry(self, debit_vals, label):
         """An entry in the factoring journal: ``debit_vals`` debited, the item

@@ -28,7 +28,9 @@ class FactoringDisputeResolve(models.TransientModel):
         "approved by a supervisor).\nRejected: the claim is refused; dunning resumes.")
     line_ids = fields.One2many("factoring.dispute.resolve.line", "wizard_id",
                                string="Items")
-    amount_total = fields.Monetary(compute="_compute_amount_total", string="Total")
+    amount_total = fields.Monetary(
+        compute="_compute_amount_total", string="Total",
+        help="In company currency (each item's amount at the item's rate).")
     request_approval = fields.Boolean(
         help="A write-off above your allowance waits for a collections supervisor's "
         "approval instead of being refused.")
@@ -42,14 +44,14 @@ class FactoringDisputeResolve(models.TransientModel):
             values["line_ids"] = [
                 fields.Command.create({"dispute_line_id": line.id,
                                        "amount": line.amount_unresolved})
-                for line in dispute.line_ids
-                if not dispute.currency_id.is_zero(line.amount_unresolved)]
+                for line in dispute._lines_unresolved()]
         return values
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
         for wizard in self:
-            wizard.amount_total = sum(wizard.line_ids.mapped("amount"))
+            wizard.amount_total = sum(line.dispute_line_id._to_company(line.amount)
+                                      for line in wizard.line_ids if line.dispute_line_id)
 
     def action_confirm(self):
         self.ensure_one()
@@ -66,9 +68,10 @@ class FactoringDisputeResolveLine(models.TransientModel):
     wizard_id = fields.Many2one("factoring.dispute.resolve", required=True, ondelete="cascade")
     dispute_line_id = fields.Many2one("factoring.dispute.line", string="Item", required=True,
                                       readonly=True)
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    # the item's currency: the amounts below are in it
+    currency_id = fields.Many2one(related="dispute_line_id.currency_id")
     invoice_number = fields.Char(related="dispute_line_id.invoice_number")
     disputed = fields.Monetary(related="dispute_line_id.amount", string="Disputed")
     unresolved = fields.Monetary(related="dispute_line_id.amount_unresolved",
                                  string="Unresolved")
-    amount = fields.Monetary(string="Resolve Now")
+    amount = fields.Monetary(string="Resolve Now", help="In the item's currency.")
