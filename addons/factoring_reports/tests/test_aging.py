@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import openpyxl
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ReportsCommon
@@ -251,8 +251,15 @@ class TestAgingOwnInvoices(ReportsCommon):
         })
         self.assertEqual(list(totals[1:]), [3, 0, 4000, 0, 4000, 0, 5000, 13000])
 
+        # another user cannot read the manager's file (nor its attachment)
+        collector = self.users["collector"]
+        with self.assertRaises(AccessError):
+            _wizard.with_user(collector).read(["xlsx_file"])
+        self.assertFalse(self.env["ir.attachment"].with_user(collector).search([
+            ("res_model", "=", _wizard._name), ("res_id", "=", _wizard.id),
+            ("res_field", "=", "xlsx_file")]))
         # the collector exports the same wizard: their debtor A only
-        _action, _wizard, sheet = self.export_xlsx(self.users["collector"], date(2026, 10, 15))
+        _action, _wizard, sheet = self.export_xlsx(collector, date(2026, 10, 15))
         _title, _header, _columns, groups, totals = self.table(sheet)
         self.assertEqual(list(groups), [self.debtor_a.display_name])
         self.assertEqual(totals[-1], 9000)
