@@ -135,14 +135,10 @@ class FactoringAgingReport(models.Model):
               FROM (
                 SELECT a.*,
                        CASE WHEN a.days_past_due <= 0 THEN 'b0'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_1, 30)
-                                THEN 'b1'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_2, 60)
-                                THEN 'b2'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_3, 90)
-                                THEN 'b3'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_4, 120)
-                                THEN 'b4'
+                            WHEN a.days_past_due <= a.bound_1 THEN 'b1'
+                            WHEN a.days_past_due <= a.bound_2 THEN 'b2'
+                            WHEN a.days_past_due <= a.bound_3 THEN 'b3'
+                            WHEN a.days_past_due <= a.bound_4 THEN 'b4'
                             ELSE 'b5'
                        END AS bucket
                   FROM (
@@ -157,8 +153,16 @@ class FactoringAgingReport(models.Model):
                            l.balance AS amount,
                            l.amount_residual + COALESCE(later.amount, 0) AS residual,
                            l.amount_residual_currency + COALESCE(later.amount_currency, 0)
-                               AS residual_currency
+                               AS residual_currency,
+                           COALESCE(co.factoring_aging_bound_1, 30) AS bound_1,
+                           COALESCE(co.factoring_aging_bound_2, 60) AS bound_2,
+                           COALESCE(co.factoring_aging_bound_3, 90) AS bound_3,
+                           COALESCE(co.factoring_aging_bound_4, 120) AS bound_4
                       FROM %(from_)s
+                      -- the company's bucket bounds, joined here: joined above the
+                      -- OFFSET 0 fence, a nested loop over the companies ran the whole
+                      -- subquery once per company
+                      JOIN res_company co ON co.id = l.company_id
                       -- what was reconciled with each line after D, per line (a debit
                       -- line gets it back, a credit line gives it back)
                       LEFT JOIN (
@@ -181,7 +185,6 @@ class FactoringAgingReport(models.Model):
                        AND (NOT l.reconciled OR later.line_id IS NOT NULL)
                     OFFSET 0
                   ) a
-                  JOIN res_company co ON co.id = a.company_id
                  WHERE a.residual <> 0
               ) b
             """,
