@@ -118,8 +118,8 @@ class FactoringAgingReport(models.Model):
         (``amount_residual`` = amount - every partial reconciliation of the
         line, what Odoo keeps on each line): residual at D = amount_residual +
         what was reconciled with the line after D. Only the reconciliations
-        dated after D are read (one grouped set, hashed and joined once; empty
-        for today), never the whole history of each line."""
+        dated after D are read (grouped per line, one set per side, each joined
+        once; empty for today), never the whole history of each line."""
         # OFFSET 0 keeps "residual <> 0" (and the outer filters) from being pushed
         # below the candidate filter.
         return SQL(
@@ -151,9 +151,11 @@ class FactoringAgingReport(models.Model):
                                                      m.invoice_date_due, l.date)
                                AS days_past_due,
                            l.balance AS amount,
-                           l.amount_residual + COALESCE(later.amount, 0) AS residual,
-                           l.amount_residual_currency + COALESCE(later.amount_currency, 0)
-                               AS residual_currency,
+                           l.amount_residual + COALESCE(later_debit.amount, 0)
+                               - COALESCE(later_credit.amount, 0) AS residual,
+                           l.amount_residual_currency
+                               + COALESCE(later_debit.amount_currency, 0)
+                               - COALESCE(later_credit.amount_currency, 0) AS residual_currency,
                            COALESCE(co.factoring_aging_bound_1, 30) AS bound_1,
                            COALESCE(co.factoring_aging_bound_2, 60) AS bound_2,
                            COALESCE(co.factoring_aging_bound_3, 90) AS bound_3,
@@ -163,26 +165,29 @@ class FactoringAgingReport(models.Model):
                       -- OFFSET 0 fence, a nested loop over the companies ran the whole
                       -- subquery once per company
                       JOIN res_company co ON co.id = l.company_id
-                      -- what was reconciled with each line after D, per line (a debit
-                      -- line gets it back, a credit line gives it back)
+                      -- what was reconciled with each line after D, per line and side
+                      -- (a debit line gets it back, a credit line gives it back);
+                      -- grouped by the column itself, so PostgreSQL sizes the sets
+                      -- from its statistics
                       LEFT JOIN (
-                            SELECT r.line_id, SUM(r.amount) AS amount,
-                                   SUM(r.amount_currency) AS amount_currency
-                              FROM (SELECT apr.debit_move_id AS line_id, apr.amount,
-                                           apr.debit_amount_currency AS amount_currency
-                                      FROM account_partial_reconcile apr
-                                     WHERE apr.max_date > %(as_of)s
-                                     UNION ALL
-                                    SELECT apr.credit_move_id, -apr.amount,
-                                           -apr.credit_amount_currency
-                                      FROM account_partial_reconcile apr
-                                     WHERE apr.max_date > %(as_of)s) r
-                             GROUP BY r.line_id
-                      ) later ON later.line_id = l.id
+                            SELECT apr.debit_move_id AS line_id, SUM(apr.amount) AS amount,
+                                   SUM(apr.debit_amount_currency) AS amount_currency
+                              FROM account_partial_reconcile apr
+                             WHERE apr.max_date > %(as_of)s
+                             GROUP BY apr.debit_move_id
+                      ) later_debit ON later_debit.line_id = l.id
+                      LEFT JOIN (
+                            SELECT apr.credit_move_id AS line_id, SUM(apr.amount) AS amount,
+                                   SUM(apr.credit_amount_currency) AS amount_currency
+                              FROM account_partial_reconcile apr
+                             WHERE apr.max_date > %(as_of)s
+                             GROUP BY apr.credit_move_id
+                      ) later_credit ON later_credit.line_id = l.id
                      WHERE %(where)s
                        AND l.date <= %(as_of)s
                        -- open now, or reconciled with something after D
-                       AND (NOT l.reconciled OR later.line_id IS NOT NULL)
+                       AND (NOT l.reconciled OR later_debit.line_id IS NOT NULL
+                            OR later_credit.line_id IS NOT NULL)
                     OFFSET 0
                   ) a
                  WHERE a.residual <> 0
