@@ -99,7 +99,9 @@ class FactoringAgingWizard(models.TransientModel):
             (self.env._("Company"), ", ".join(self.env.companies.mapped("name")), None),
             (self.env._("As of"), self.date, date_format),
             (self.env._("Grouped by"), group_label, None),
-            (self.env._("Currency"), currency.name, None),
+            # amounts are in each company's currency (as in the aging report)
+            (self.env._("Currency"), ", ".join(
+                self.env.companies.currency_id.sorted("name").mapped("name")), None),
         ]
         for row, (name, value, style) in enumerate(header, start=1):
             sheet.write(row, 0, name, bold)
