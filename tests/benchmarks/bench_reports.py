@@ -1,40 +1,57 @@
 #!/usr/bin/env python3
-"""Benchmark of factoring_reports on a large generated ledger.
+"""Benchmark of factoring_reports on a large generated ledger, side by side
+with OCA's aged partner balance when it is installed.
 
-Usage (``make bench-reports``)::
+Usage (``BENCH=reports make bench`` or directly)::
 
     .venv/bin/python tests/benchmarks/bench_reports.py \\
         --odoo-src $ODOO_SRC --config .odoo-local.conf -d factoring_bench \\
         [--open 1000000] [--paid 2000000] [--debtors 10000] [--clients 400] \\
-        [--scale 0.01] [--json out.json]
+        [--scale 0.01] [--persist] [--oca-addons PATH] [--oca-timeout 1200] \\
+        [--warmup] [--explain] [--json out.json]
 
-The database needs factoring_reports installed. Everything happens in ONE
-transaction rolled back at the end (the database is left as it was):
+The database needs factoring_reports installed (and, for the side by side,
+OCA's ``account_financial_report`` from ``--oca-addons``).
 
 1. set-up (not measured): a company with the generic chart and the factoring
    accounts; debtors and clients; then, with set-based INSERT ... SELECT
-   (the ORM would take hours for millions of items), factored receivable items
-   on the factored-receivables account: ``--open`` open ones and ``--paid``
-   paid ones, each paid one reconciled with a payment line by a partial
-   reconciliation dated its payment date. Items are spread over the last two
-   years, due 30-90 days after their date. The rows carry exactly what the
-   reports read (amounts, dates, partner, client, account, company, state);
-   they are not complete accounting entries (no counterpart lines), which the
-   reports do not read.
+   generate_series (the ORM would take hours for millions of items), factored
+   receivable items on the factored-receivables account: ``--open`` open ones
+   and ``--paid`` paid ones, each paid one reconciled with a payment line by a
+   partial reconciliation dated its payment date. Items are spread over the
+   last two years, due 30-90 days after their date. The rows carry what the
+   reports (ours and OCA's) read (amounts, residuals, dates, partner, client,
+   account, journal, company, state); they are not complete accounting entries
+   (no counterpart lines). Bulk load as pg_restore does it: foreign-key
+   triggers off for the session (superuser only), the secondary indexes of the
+   two big tables dropped and rebuilt from their own definitions afterwards,
+   all in the same transaction, then ANALYZE.
+   Without ``--persist`` it all happens in ONE transaction rolled back at the
+   end. With ``--persist`` the generated ledger is committed (a company named
+   after the sizes, e.g. "Bench Reports 1000000x2000000x10000x400 ...") and
+   VACUUM ANALYZEd; the next run with the same sizes finds it and skips the
+   generation. The measured steps are always rolled back.
 2. measured, each as a fresh request (caches emptied), as the factoring manager:
    a) aging as of today grouped by debtor (``_read_group`` of
       ``factoring.aging.report``, what the pivot asks);
    b) aging as of a past date (one year ago) grouped by debtor;
    c) all KPIs of the portfolio for the last quarter (``factoring.kpi.get_kpis``);
    d) the monthly snapshot of the last month end (``factoring.report.snapshot``,
-      aging and KPI inputs per client x debtor, INSERT ... SELECT).
-   It prints wall time, this process's CPU time and peak RSS per step (targets:
-   2 s and 1 GB), and checks the results against direct SQL sums.
+      aging and KPI inputs per client x debtor, INSERT ... SELECT);
+   e) with OCA installed, as superuser: OCA's aged partner balance
+      (``report.account_financial_report.aged_partner_balance``
+      ``_get_report_values``, the data of its PDF/XLSX/HTML reports) on the
+      factored-receivables account as of the same two dates, each stopped
+      after ``--oca-timeout`` seconds; per-debtor totals compared with ours.
+   It prints wall time, this process's CPU time, the PostgreSQL backend's CPU
+   time (the leader process; parallel workers not counted) and peak RSS per
+   step (targets: 2 s and 1 GB), and checks the results against direct SQL sums.
 """
 # pylint: disable=print-used
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from datetime import date, timedelta
@@ -48,19 +65,58 @@ TODAY = date(2026, 11, 23)
 MONTH_END = date(2026, 10, 31)  # the last month end before TODAY
 
 
-def prepare(env, open_items, paid_items, debtors, clients):
+def bench_label(open_items, paid_items, debtors, clients):
+    return "Bench Reports %dx%dx%dx%d" % (open_items, paid_items, debtors, clients)
+
+
+def find_persisted(env, label):
+    """The company and manager of a ledger committed by an earlier --persist run
+    of the same sizes, or (None, None)."""
+    company = env["res.company"].search([("name", "=like", label + " %")], limit=1)
+    if not company:
+        return None, None
+    user = env["res.users"].search([("login", "=", "bench_reports_%s" % company.id)], limit=1)
+    return (company, user) if user else (None, None)
+
+
+def _drop_indexes(cr, tables):
+    """Drop the secondary indexes of ``tables`` (not those of a constraint);
+    return their definitions to rebuild them after the bulk load."""
     from odoo.tools import SQL  # noqa: PLC0415
 
-    env = env(context=dict(env.context, tracking_disable=True))
-    company = bench_schedule.bench_company(env, "Bench Reports")
-    eur = company.currency_id
-    user = bench_schedule.bench_manager(env, company, "Bench Manager", "bench_reports")
-    env.flush_all()
+    cr.execute("""
+        SELECT i.indexname, i.indexdef FROM pg_indexes i
+         WHERE i.tablename = ANY(%s) AND i.schemaname = current_schema()
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                            WHERE c.conindid = (quote_ident(i.indexname))::regclass)
+    """, (list(tables),))
+    indexes = cr.fetchall()
+    for name, _definition in indexes:
+        cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+    return [definition for _name, definition in indexes]
+
+
+def _is_superuser(cr):
+    cr.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    return bool(cr.fetchone()[0])
+
+
+def generate(env, company, open_items, paid_items, debtors, clients):
+    """The set-based bulk load of the ledger (see the module docstring)."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
     cr = env.cr
-    t0 = time.perf_counter()
+    eur = company.currency_id
     debtor_ids, client_ids = bench_schedule.insert_partners(env, company, debtors, clients)
     journal = company.factoring_journal_id
     account = company.factoring_receivable_account_id
+    env.flush_all()
+    cr.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    superuser = _is_superuser(cr)
+    if superuser:
+        # the rows reference existing moves, partners, accounts by construction
+        cr.execute("SET LOCAL session_replication_role = replica")
+    indexes = _drop_indexes(cr, ("account_move_line", "account_partial_reconcile"))
     # one posted entry per 1,000 items (the reports read the entry's name only)
     total = open_items + 2 * paid_items
     cr.execute(SQL("""
@@ -72,62 +128,109 @@ def prepare(env, open_items, paid_items, debtors, clients):
         today=TODAY, journal=journal.id, company=company.id, currency=eur.id,
         n=total // 1000 + 1))
     move_ids = [row[0] for row in cr.fetchall()]
-    # items: i = 1..open+paid; the first `paid_items` are paid
+    # items i = 1..open+paid, the first `paid_items` of them paid; then, for each
+    # paid item, its payment line (id = the item's id + an offset reserved from
+    # the sequence) and the partial reconciliation that pays it, dated 0-120 days
+    # after the item (never after today): three INSERT ... SELECT, no join
+    n_items = open_items + paid_items
+    cr.execute("SELECT nextval('account_move_line_id_seq')")
+    first_id = cr.fetchone()[0] + 1
+    pay_offset = n_items
+    cr.execute(SQL("SELECT setval('account_move_line_id_seq', %s)",
+                   first_id + n_items + paid_items))
+    cr.execute(SQL("""
+        CREATE TEMP TABLE bench_item ON COMMIT DROP AS
+        SELECT i, %(first)s + i - 1 AS id,
+               (%(moves)s)[1 + (i / 1000)] AS move_id,
+               (%(debtors)s)[1 + (i * 7919) %% %(n_debtors)s] AS partner_id,
+               (%(clients)s)[1 + (i * 104729) %% %(n_clients)s] AS client_id,
+               %(today)s::date - (i %% 730)::int AS d,
+               (100 + (i * 37) %% 9900)::numeric AS amount,
+               i <= %(paid)s AS paid
+          FROM generate_series(1::bigint, %(items)s) i""",
+        first=first_id, moves=move_ids, debtors=debtor_ids, clients=client_ids,
+        n_debtors=len(debtor_ids), n_clients=len(client_ids), paid=paid_items,
+        items=n_items, today=TODAY))
     cr.execute(SQL("""
         INSERT INTO account_move_line (
-            move_id, journal_id, company_id, company_currency_id, currency_id, account_id,
-            partner_id, factoring_client_id, name, display_type, date, date_maturity,
-            parent_state, balance, debit, credit, amount_currency, amount_residual,
-            amount_residual_currency, reconciled)
-        SELECT (%(moves)s)[1 + (i / 1000)], %(journal)s, %(company)s, %(currency)s,
-               %(currency)s, %(account)s,
-               (%(debtors)s)[1 + (i * 7919) %% %(n_debtors)s],
-               (%(clients)s)[1 + (i * 104729) %% %(n_clients)s],
-               'B' || i, 'product', d, d + 30 + (i %% 61)::int, 'posted',
-               amount, amount, 0, amount,
-               CASE WHEN i <= %(paid)s THEN 0 ELSE amount END,
-               CASE WHEN i <= %(paid)s THEN 0 ELSE amount END,
-               i <= %(paid)s
-          FROM (SELECT i, %(today)s::date - (i %% 730)::int AS d,
-                       (100 + (i * 37) %% 9900)::numeric AS amount
-                  FROM generate_series(1::bigint, %(items)s) i) g""",
-        moves=move_ids, journal=journal.id, company=company.id, currency=eur.id,
-        account=account.id, debtors=debtor_ids, clients=client_ids,
-        n_debtors=len(debtor_ids), n_clients=len(client_ids), paid=paid_items,
-        items=open_items + paid_items, today=TODAY))
-    # payment lines and partial reconciliations of the paid items, paid 0-120 days
-    # after their date (never after today); the payment line ids are drawn from the
-    # sequence first, so no join is needed to pair them with their items
-    cr.execute(SQL("""
-        CREATE TEMP TABLE bench_paid ON COMMIT DROP AS
-        SELECT id, partner_id, balance, move_id,
-               LEAST(date + (id %% 121)::int, %(today)s::date) AS pay_date,
-               nextval('account_move_line_id_seq') AS pay_id
-          FROM account_move_line
-         WHERE company_id = %(company)s AND reconciled AND account_id = %(account)s""",
-        today=TODAY, company=company.id, account=account.id))
+            id, move_id, journal_id, company_id, company_currency_id, currency_id,
+            account_id, partner_id, factoring_client_id, name, display_type, date,
+            date_maturity, parent_state, balance, debit, credit, amount_currency,
+            amount_residual, amount_residual_currency, reconciled)
+        SELECT id, move_id, %(journal)s, %(company)s, %(currency)s, %(currency)s,
+               %(account)s, partner_id, client_id, 'B' || i, 'product', d,
+               d + 30 + (i %% 61)::int, 'posted', amount, amount, 0, amount,
+               CASE WHEN paid THEN 0 ELSE amount END,
+               CASE WHEN paid THEN 0 ELSE amount END, paid
+          FROM bench_item""",
+        journal=journal.id, company=company.id, currency=eur.id, account=account.id))
+    pay_date = SQL("LEAST(d + (id %% 121)::int, %s::date)", TODAY)
     cr.execute(SQL("""
         INSERT INTO account_move_line (
             id, move_id, journal_id, company_id, company_currency_id, currency_id,
             account_id, partner_id, name, display_type, date, parent_state, balance,
             debit, credit, amount_currency, amount_residual, amount_residual_currency,
             reconciled)
-        SELECT pay_id, move_id, %(journal)s, %(company)s, %(currency)s, %(currency)s,
-               %(account)s, partner_id, 'PAY', 'product', pay_date, 'posted',
-               -balance, 0, balance, -balance, 0, 0, TRUE
-          FROM bench_paid""",
-        company=company.id, account=account.id, journal=journal.id, currency=eur.id))
+        SELECT id + %(offset)s, move_id, %(journal)s, %(company)s, %(currency)s,
+               %(currency)s, %(account)s, partner_id, 'PAY', 'product', %(pay_date)s,
+               'posted', -amount, 0, amount, -amount, 0, 0, TRUE
+          FROM bench_item WHERE paid""",
+        offset=pay_offset, journal=journal.id, company=company.id, currency=eur.id,
+        account=account.id, pay_date=pay_date))
     cr.execute(SQL("""
         INSERT INTO account_partial_reconcile (
             debit_move_id, credit_move_id, amount, debit_amount_currency,
             credit_amount_currency, debit_currency_id, credit_currency_id, company_id,
             max_date)
-        SELECT id, pay_id, balance, balance, balance, %(currency)s, %(currency)s,
-               %(company)s, pay_date
-          FROM bench_paid""", company=company.id, currency=eur.id))
-    cr.execute("ANALYZE account_move_line")
-    cr.execute("ANALYZE account_partial_reconcile")
-    generation = time.perf_counter() - t0
+        SELECT id, id + %(offset)s, amount, amount, amount, %(currency)s, %(currency)s,
+               %(company)s, %(pay_date)s
+          FROM bench_item WHERE paid""",
+        offset=pay_offset, company=company.id, currency=eur.id, pay_date=pay_date))
+    cr.execute("DROP TABLE bench_item")
+    for definition in indexes:
+        cr.execute(definition)
+    if superuser:
+        cr.execute("SET LOCAL session_replication_role = origin")
+    for table in ("account_move", "account_move_line", "account_partial_reconcile",
+                  "res_partner"):
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+
+
+def vacuum(cr, tables):
+    """VACUUM ANALYZE (outside a transaction): the visibility map lets the
+    aging read the committed ledger with index-only scans."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    connection = cr._cnx
+    connection.autocommit = True
+    try:
+        for table in tables:
+            cr.execute(SQL("VACUUM ANALYZE %s", SQL.identifier(table)))
+    finally:
+        connection.autocommit = False
+
+
+def prepare(env, open_items, paid_items, debtors, clients, persist=False, commit=None):
+    """The company, its factoring manager and the generated ledger.
+
+    :return: (the manager's env, the company, generation seconds or None when an
+              earlier --persist run's ledger is reused)
+    """
+    env = env(context=dict(env.context, tracking_disable=True))
+    label = bench_label(open_items, paid_items, debtors, clients)
+    company, user = find_persisted(env, label) if persist else (None, None)
+    generation = None
+    if not company:
+        t0 = time.perf_counter()
+        company = bench_schedule.bench_company(env, label)
+        user = bench_schedule.bench_manager(env, company, "Bench Manager", "bench_reports")
+        generate(env, company, open_items, paid_items, debtors, clients)
+        env.invalidate_all()
+        if persist:
+            commit()
+            vacuum(env.cr, ("account_move", "account_move_line",
+                            "account_partial_reconcile", "res_partner"))
+        generation = time.perf_counter() - t0
     user_env = env(user=user.id, context={
         "allowed_company_ids": [company.id], "lang": "en_US", "tz": "UTC"})
     return user_env, company, generation
@@ -155,11 +258,73 @@ def take_snapshot(env, company, month_end):
     return [(month_end, total)]
 
 
-def run_steps(env, company, warmup=False):
-    results, checks = {}, {}
+class BackendCpu:
+    """CPU seconds of this cursor's PostgreSQL backend process (utime + stime
+    from /proc; the server runs on this machine). Parallel workers are not
+    counted. None where /proc/<pid>/stat cannot be read."""
+
+    def __init__(self, cr):
+        cr.execute("SELECT pg_backend_pid()")
+        self.path = "/proc/%d/stat" % cr.fetchone()[0]
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def seconds(self):
+        try:
+            with open(self.path) as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(_signum, _frame):
+    raise Timeout()
+
+
+def measure(env, name, step, backend, warmup=False, timeout=None):
+    """Run ``step`` as a fresh request; return (measurement, output, backend CPU
+    seconds), output None when it ran out of ``timeout`` seconds (Python stopped
+    by an alarm, a query by statement_timeout; its work is rolled back to a
+    savepoint)."""
+    import psycopg2  # noqa: PLC0415
+
+    if warmup:
+        step()  # first read of freshly generated rows (PostgreSQL's buffers)
+    bench_schedule._fresh_request(env)
+    cpu0 = backend.seconds()
+    output = None
+    with bench_schedule.Meter(name) as meter:
+        if not timeout:
+            output = step()
+            env.flush_all()
+        else:
+            env.cr.execute("SET statement_timeout = %s", (int(timeout * 1000),))
+            previous = signal.signal(signal.SIGALRM, _alarm)
+            signal.alarm(int(timeout))
+            try:
+                with env.cr.savepoint():
+                    output = step()
+                    env.flush_all()
+            except (Timeout, psycopg2.errors.QueryCanceled):
+                output = None
+            finally:
+                signal.alarm(0)
+                signal.signal(signal.SIGALRM, previous)
+                env.invalidate_all()
+                env.cr.execute("SET statement_timeout = 0")
+    cpu1 = backend.seconds()
+    return meter.result, output, (cpu1 - cpu0 if cpu0 is not None and cpu1 is not None
+                                  else None)
+
+
+def our_steps(env, company):
     Aging = env["factoring.aging.report"]
     past = TODAY - timedelta(days=365)
-    steps = [
+    return [
         ("aging today", lambda: Aging.with_context(factoring_aging_date=TODAY)._read_group(
             [], ["debtor_id"], ["residual:sum", "amount_overdue:sum"])),
         ("aging past", lambda: Aging.with_context(factoring_aging_date=past)._read_group(
@@ -168,22 +333,80 @@ def run_steps(env, company, warmup=False):
             TODAY - timedelta(days=91), TODAY)),
         ("snapshot", lambda: take_snapshot(env, company, MONTH_END)),
     ]
-    for name, step in steps:
-        if warmup:
-            step()  # first read of freshly generated rows (PostgreSQL's buffers)
-        bench_schedule._fresh_request(env)
-        with bench_schedule.Meter(name) as meter:
-            output = step()
-            env.flush_all()
-        results[name] = meter.result
-        checks[name] = output
-    return results, checks
+
+
+OCA_REPORT = "report.account_financial_report.aged_partner_balance"
+
+
+def oca_installed(env):
+    return OCA_REPORT in env.registry
+
+
+def oca_aged_balance(env, company, as_of):
+    """OCA's aged partner balance of the factored-receivables account as of
+    ``as_of``, as its wizard's reports compute it (without rendering):
+    {partner name: residual}."""
+    wizard = env["aged.partner.balance.report.wizard"].create({
+        "company_id": company.id, "date_at": as_of,
+        "account_ids": [(6, 0, company.factoring_receivable_account_id.ids)],
+    })
+    data = wizard._prepare_report_data()
+    data["date_at"] = as_of.isoformat()  # what the report action passes (JSON)
+    values = env[OCA_REPORT]._get_report_values(wizard.ids, data)
+    totals = {}
+    for account in values["aged_partner_balance"]:
+        for partner in account["partners"]:
+            totals[partner["name"]] = totals.get(partner["name"], 0.0) + partner["residual"]
+    return totals
+
+
+def oca_steps(env, company):
+    from odoo import SUPERUSER_ID  # noqa: PLC0415
+
+    oca_env = env(user=SUPERUSER_ID, context=dict(
+        env.context, allowed_company_ids=company.ids))
+    company = company.with_env(oca_env)
+    past = TODAY - timedelta(days=365)
+    return [
+        ("OCA aged balance today", lambda: oca_aged_balance(oca_env, company, TODAY)),
+        ("OCA aged balance past", lambda: oca_aged_balance(oca_env, company, past)),
+    ]
+
+
+def run_steps(env, company, warmup=False, oca_timeout=None, backend=None):
+    """Our steps, then OCA's when it is installed; each printed when done.
+    Returns {name: (measurement, output, backend CPU)}."""
+    backend = backend or BackendCpu(env.cr)
+    steps = [(name, step, None) for name, step in our_steps(env, company)]
+    if oca_installed(env):
+        steps += [(name, step, oca_timeout) for name, step in oca_steps(env, company)]
+    results = {}
+    for name, step, timeout in steps:
+        # OCA's minutes-long run is measured once (no warm-up run)
+        results[name] = measure(env, name, step, backend, warmup=warmup and not timeout,
+                                timeout=timeout)
+        m, output, pg_cpu = results[name]
+        print("  %-24s %8.2f s wall, %7.2f s CPU (Odoo), %s CPU (PostgreSQL), %5.0f MB%s"
+              % (name, m.seconds, m.cpu_seconds,
+                 "%.2f s" % pg_cpu if pg_cpu is not None else "?", m.rss_peak_mb,
+                 "" if output is not None else ", STOPPED after %s s" % timeout), flush=True)
+    return results
+
+
+def compare_debtors(ours, oca):
+    """Per-debtor totals of our aging and OCA's: (debtors in both, debtors in
+    one only, largest difference)."""
+    mine = {debtor.display_name: residual for debtor, residual, _overdue in ours}
+    names = set(mine) | set(oca)
+    common = set(mine) & set(oca)
+    worst = max((abs(mine.get(n, 0.0) - oca.get(n, 0.0)) for n in names), default=0.0)
+    return len(common), len(names - common), worst
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         description="Benchmark the aging and the KPIs of factoring_reports on a large "
-                    "generated ledger (everything rolled back).")
+                    "generated ledger, side by side with OCA's aged partner balance.")
     parser.add_argument("--odoo-src", required=True)
     parser.add_argument("--config", "-c", required=True)
     parser.add_argument("--database", "-d", required=True,
@@ -200,6 +423,15 @@ def parse_args(argv):
                         help="print PostgreSQL's plan of the aging queries")
     parser.add_argument("--warmup", action="store_true",
                         help="run each step once before measuring it")
+    parser.add_argument("--persist", action="store_true",
+                        help="commit the generated ledger and reuse it in later runs of "
+                             "the same sizes (the measured steps are still rolled back)")
+    parser.add_argument("--oca-addons", metavar="PATH",
+                        help="folder holding OCA's account_financial_report, date_range and "
+                             "report_xlsx (installed in the database): time its aged "
+                             "partner balance on the same data")
+    parser.add_argument("--oca-timeout", type=int, default=1200, metavar="SECONDS",
+                        help="stop each OCA step after this many seconds (default 1200)")
     parser.add_argument("--log-level", default="warn")
     args = parser.parse_args(argv)
     if args.scale <= 0:
@@ -211,9 +443,30 @@ def parse_args(argv):
     return args
 
 
+def load_registry(args):
+    """bench_schedule.load_registry, with OCA's folder added to the addons path."""
+    if not args.oca_addons:
+        return bench_schedule.load_registry(args)
+    import threading  # noqa: PLC0415
+    src = os.path.abspath(args.odoo_src)
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
+                         args.log_level], setup_logging=True)
+    paths = [p for p in config["addons_path"]] + [os.path.abspath(args.oca_addons)]
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
+                         args.log_level, "--addons-path", ",".join(paths)], setup_logging=True)
+    threading.current_thread().dbname = args.database
+    return odoo, Registry(args.database)
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    _odoo, registry = bench_schedule.load_registry(args)
+    _odoo, registry = load_registry(args)
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     if "factoring.aging.report" not in registry:
@@ -221,16 +474,23 @@ def main(argv=None):
               % args.database, file=sys.stderr)
         return 2
     cr = registry.cursor()
+    real_commit = cr.commit
     cr.commit = bench_schedule._refuse_commit
     status = 0
     try:
         env = api.Environment(cr, SUPERUSER_ID, {})
         facts = bench_schedule.machine_facts(env)
-        print("Generating %d open and %d paid items over %d debtors and %d clients ..."
+        if args.oca_addons and not oca_installed(env):
+            print("bench: OCA's account_financial_report is not installed in %r: "
+                  "no side by side" % args.database, file=sys.stderr)
+        print("%d open and %d paid items over %d debtors and %d clients ..."
               % (args.open_items, args.paid_items, args.debtors, args.clients), flush=True)
         user_env, company, generation = prepare(
-            env, args.open_items, args.paid_items, args.debtors, args.clients)
-        print("  generated in %.0f s" % generation, flush=True)
+            env, args.open_items, args.paid_items, args.debtors, args.clients,
+            persist=args.persist, commit=real_commit)
+        print("  generated in %.0f s%s" % (generation, " and committed" if args.persist else "")
+              if generation is not None else "  reusing the committed ledger of %s"
+              % company.name, flush=True)
         if args.explain:
             from odoo.tools import SQL  # noqa: PLC0415
             aging = user_env["factoring.aging.report"]
@@ -239,36 +499,82 @@ def main(argv=None):
                     "EXPLAIN (ANALYZE, BUFFERS) SELECT t.debtor_id, SUM(t.residual) "
                     "FROM (%s) t GROUP BY t.debtor_id", aging._factoring_aging_sql(as_of)))
                 print("\n".join(row[0] for row in env.cr.fetchall()))
-        results, outputs = run_steps(user_env, company, warmup=args.warmup)
+        print("Load average before the steps: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
+        results = run_steps(user_env, company, warmup=args.warmup,
+                            oca_timeout=args.oca_timeout)
+        print("Load average after the steps: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
         past = TODAY - timedelta(days=365)
-        checks = {
-            "aging today": (sum(r[1] for r in outputs["aging today"]),
-                            expected_open(env, company, TODAY)),
-            "aging past": (sum(r[1] for r in outputs["aging past"]),
-                           expected_open(env, company, past)),
-            "kpis": (outputs["kpis"][0]["ending_ar"], expected_open(env, company, TODAY)),
-            "snapshot": (sum(r[1] for r in outputs["snapshot"]),
-                         expected_open(env, company, MONTH_END)),
+        expected = {
+            "aging today": expected_open(env, company, TODAY),
+            "aging past": expected_open(env, company, past),
+            "kpis": expected_open(env, company, TODAY),
+            "snapshot": expected_open(env, company, MONTH_END),
+            "OCA aged balance today": expected_open(env, company, TODAY),
+            "OCA aged balance past": expected_open(env, company, past),
+        }
+        totals = {
+            "aging today": lambda out: sum(r[1] for r in out),
+            "aging past": lambda out: sum(r[1] for r in out),
+            "kpis": lambda out: out[0]["ending_ar"],
+            "snapshot": lambda out: sum(r[1] for r in out),
+            "OCA aged balance today": lambda out: sum(out.values()),
+            "OCA aged balance past": lambda out: sum(out.values()),
         }
         print()
-        print("| Step | Wall | CPU (Odoo) | Peak RSS | Groups | Total | Expected | Verdict |")
-        print("|---|---|---|---|---|---|---|---|")
-        for name, m in results.items():
-            got, expected = checks[name]
-            ok = abs(got - expected) < 0.01
+        print("| Step | Wall | CPU (Odoo) | CPU (PostgreSQL) | Peak RSS | Groups | Total "
+              "| Expected | Verdict |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        summary = {}
+        for name, (m, output, pg_cpu) in results.items():
+            if output is None:
+                print("| %s | > %.0f s (stopped) | %.2f s | %s | %.0f MB | | | %.2f "
+                      "| DID NOT FINISH |" % (
+                          name, m.seconds, m.cpu_seconds,
+                          "%.2f s" % pg_cpu if pg_cpu is not None else "?",
+                          m.rss_peak_mb, expected[name]))
+                continue
+            got = totals[name](output)
+            ok = abs(got - expected[name]) < 0.01
             status = status or (0 if ok else 1)
             verdict = "OK" if m.seconds < TARGET_SECONDS and m.rss_peak_mb < TARGET_MB \
                 else "OVER TARGET"
-            print("| %s | %.2f s | %.2f s | %.0f MB | %d | %.2f | %.2f | %s%s |" % (
-                name, m.seconds, m.cpu_seconds, m.rss_peak_mb, len(outputs[name]), got,
-                expected, verdict, "" if ok else ", WRONG TOTAL"))
+            print("| %s | %.2f s | %.2f s | %s | %.0f MB | %d | %.2f | %.2f | %s%s |" % (
+                name, m.seconds, m.cpu_seconds,
+                "%.2f s" % pg_cpu if pg_cpu is not None else "?", m.rss_peak_mb,
+                len(output), got, expected[name], verdict, "" if ok else ", WRONG TOTAL"))
+        for ours, theirs in (("aging today", "OCA aged balance today"),
+                             ("aging past", "OCA aged balance past")):
+            if theirs not in results:
+                continue
+            mine, oca = results[ours], results[theirs]
+            if oca[1] is None:
+                print("\nSide by side, %s: ours %.2f s; OCA stopped after %.0f s "
+                      "(ratio > %.0f)" % (ours, mine[0].seconds, oca[0].seconds,
+                                          oca[0].seconds / mine[0].seconds))
+                summary[ours] = {"ours": mine[0].seconds, "oca": None}
+                continue
+            common, only_one, worst = compare_debtors(mine[1], oca[1])
+            agree = only_one == 0 and worst < 0.01
+            status = status or (0 if agree else 1)
+            print("\nSide by side, %s: ours %.2f s, OCA %.2f s, ratio OCA / ours %.1f; "
+                  "per-debtor totals %s (%d debtors in both, %d in one only, largest "
+                  "difference %.2f)" % (
+                      ours, mine[0].seconds, oca[0].seconds,
+                      oca[0].seconds / mine[0].seconds,
+                      "AGREE" if agree else "DISAGREE", common, only_one, worst))
+            summary[ours] = {"ours": mine[0].seconds, "oca": oca[0].seconds,
+                             "debtors": common, "agree": agree}
         print()
         print("Machine: %(nproc)s cores, %(cpu)s, %(memory)s, Python %(python)s, "
               "PostgreSQL %(postgresql)s, Odoo %(odoo)s" % facts)
         if args.json:
             with open(args.json, "w") as out:
                 json.dump({"machine": facts, "generation_seconds": generation,
-                           "steps": {n: vars(m) for n, m in results.items()}}, out, indent=2)
+                           "load": os.getloadavg(),
+                           "steps": {n: dict(vars(r[0]), pg_cpu_seconds=r[2],
+                                             finished=r[1] is not None)
+                                     for n, r in results.items()},
+                           "side_by_side": summary}, out, indent=2)
     finally:
         cr.rollback()
         cr.close()

@@ -14,7 +14,9 @@ class FactoringAgingReport(models.Model):
     or before D: a partial reconciliation counts from its ``max_date`` (the later
     of the two matched lines' dates), so a payment dated after D does not reduce
     the item, and items posted after D are left out. Only items open at D are
-    rows; one query, no Python loop over items."""
+    rows; one query, no Python loop over items. Computed as the stored residual
+    plus what was reconciled after D (the same figure, reading only the
+    reconciliations after D)."""
 
     _name = "factoring.aging.report"
     _inherit = ["factoring.read.only.report"]
@@ -78,7 +80,8 @@ class FactoringAgingReport(models.Model):
         "account.move.line": [
             "move_id", "company_id", "currency_id", "account_id", "partner_id",
             "factoring_client_id", "factoring_schedule_line_id", "date", "date_maturity",
-            "balance", "amount_currency", "reconciled", "parent_state",
+            "balance", "amount_currency", "amount_residual", "amount_residual_currency",
+            "reconciled", "parent_state",
         ],
         "account.partial.reconcile": [
             "debit_move_id", "credit_move_id", "max_date", "amount",
@@ -109,16 +112,16 @@ class FactoringAgingReport(models.Model):
 
     @api.model
     def _factoring_aging_sql(self, as_of):
-        """The rows of the report as of ``as_of``."""
-        def reconciled_until(side, column):
-            return SQL(
-                """COALESCE((SELECT SUM(apr.%(column)s) FROM account_partial_reconcile apr
-                              WHERE apr.%(side)s = l.id AND apr.max_date <= %(as_of)s), 0)""",
-                column=SQL.identifier(column), side=SQL.identifier(side), as_of=as_of)
+        """The rows of the report as of ``as_of``.
 
+        The residual at D is computed backwards from the stored residual
+        (``amount_residual`` = amount - every partial reconciliation of the
+        line, what Odoo keeps on each line): residual at D = amount_residual +
+        what was reconciled with the line after D. Only the reconciliations
+        dated after D are read (grouped per line, one set per side, each joined
+        once; empty for today), never the whole history of each line."""
         # OFFSET 0 keeps "residual <> 0" (and the outer filters) from being pushed
-        # below the candidate filter: the per-line residual subqueries then run
-        # for the items open at D only, not for every receivable line ever.
+        # below the candidate filter.
         return SQL(
             """
             SELECT b.*,
@@ -132,14 +135,10 @@ class FactoringAgingReport(models.Model):
               FROM (
                 SELECT a.*,
                        CASE WHEN a.days_past_due <= 0 THEN 'b0'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_1, 30)
-                                THEN 'b1'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_2, 60)
-                                THEN 'b2'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_3, 90)
-                                THEN 'b3'
-                            WHEN a.days_past_due <= COALESCE(co.factoring_aging_bound_4, 120)
-                                THEN 'b4'
+                            WHEN a.days_past_due <= a.bound_1 THEN 'b1'
+                            WHEN a.days_past_due <= a.bound_2 THEN 'b2'
+                            WHEN a.days_past_due <= a.bound_3 THEN 'b3'
+                            WHEN a.days_past_due <= a.bound_4 THEN 'b4'
                             ELSE 'b5'
                        END AS bucket
                   FROM (
@@ -152,35 +151,47 @@ class FactoringAgingReport(models.Model):
                                                      m.invoice_date_due, l.date)
                                AS days_past_due,
                            l.balance AS amount,
-                           l.balance - %(debit)s + %(credit)s AS residual,
-                           l.amount_currency - %(debit_cur)s + %(credit_cur)s
-                               AS residual_currency
+                           l.amount_residual + COALESCE(later_debit.amount, 0)
+                               - COALESCE(later_credit.amount, 0) AS residual,
+                           l.amount_residual_currency
+                               + COALESCE(later_debit.amount_currency, 0)
+                               - COALESCE(later_credit.amount_currency, 0) AS residual_currency,
+                           COALESCE(co.factoring_aging_bound_1, 30) AS bound_1,
+                           COALESCE(co.factoring_aging_bound_2, 60) AS bound_2,
+                           COALESCE(co.factoring_aging_bound_3, 90) AS bound_3,
+                           COALESCE(co.factoring_aging_bound_4, 120) AS bound_4
                       FROM %(from_)s
-                      -- lines matched after D: one hashed set joined once, not a
-                      -- probe per line
+                      -- the company's bucket bounds, joined here: joined above the
+                      -- OFFSET 0 fence, a nested loop over the companies ran the whole
+                      -- subquery once per company
+                      JOIN res_company co ON co.id = l.company_id
+                      -- what was reconciled with each line after D, per line and side
+                      -- (a debit line gets it back, a credit line gives it back);
+                      -- grouped by the column itself, so PostgreSQL sizes the sets
+                      -- from its statistics
                       LEFT JOIN (
-                            SELECT DISTINCT later.line_id
-                              FROM (SELECT apr.debit_move_id AS line_id
-                                      FROM account_partial_reconcile apr
-                                     WHERE apr.max_date > %(as_of)s
-                                     UNION ALL
-                                    SELECT apr.credit_move_id
-                                      FROM account_partial_reconcile apr
-                                     WHERE apr.max_date > %(as_of)s) later
-                      ) matched_later ON matched_later.line_id = l.id
+                            SELECT apr.debit_move_id AS line_id, SUM(apr.amount) AS amount,
+                                   SUM(apr.debit_amount_currency) AS amount_currency
+                              FROM account_partial_reconcile apr
+                             WHERE apr.max_date > %(as_of)s
+                             GROUP BY apr.debit_move_id
+                      ) later_debit ON later_debit.line_id = l.id
+                      LEFT JOIN (
+                            SELECT apr.credit_move_id AS line_id, SUM(apr.amount) AS amount,
+                                   SUM(apr.credit_amount_currency) AS amount_currency
+                              FROM account_partial_reconcile apr
+                             WHERE apr.max_date > %(as_of)s
+                             GROUP BY apr.credit_move_id
+                      ) later_credit ON later_credit.line_id = l.id
                      WHERE %(where)s
                        AND l.date <= %(as_of)s
-                       -- open now, or closed by a reconciliation dated after D
-                       AND (NOT l.reconciled OR matched_later.line_id IS NOT NULL)
+                       -- open now, or reconciled with something after D
+                       AND (NOT l.reconciled OR later_debit.line_id IS NOT NULL
+                            OR later_credit.line_id IS NOT NULL)
                     OFFSET 0
                   ) a
-                  JOIN res_company co ON co.id = a.company_id
                  WHERE a.residual <> 0
               ) b
             """,
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, as_of=as_of,
-            debit=reconciled_until("debit_move_id", "amount"),
-            credit=reconciled_until("credit_move_id", "amount"),
-            debit_cur=reconciled_until("debit_move_id", "debit_amount_currency"),
-            credit_cur=reconciled_until("credit_move_id", "credit_amount_currency"),
         )

@@ -1,6 +1,10 @@
-from datetime import date
+import base64
+import io
+from datetime import date, datetime
 
-from odoo.exceptions import UserError, ValidationError
+import openpyxl
+
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ReportsCommon
@@ -154,6 +158,116 @@ class TestAgingOwnInvoices(ReportsCommon):
             "date": date(2026, 10, 15)})
         self.assertEqual([line["debtor"] for line in wizard._factoring_report_data()["lines"]],
                          [self.debtor_a.display_name])
+
+    def export_xlsx(self, user, as_of, group_by="debtor_id"):
+        """Run the wizard's Export XLSX as ``user``; return the action, the
+        wizard and the workbook's only sheet as rows of values (openpyxl)."""
+        wizard = self.env["factoring.aging.wizard"].with_user(user).create({
+            "date": as_of, "group_by": group_by})
+        action = wizard.action_export_xlsx()
+        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        sheet = workbook.worksheets[0]
+        return action, wizard, sheet
+
+    def table(self, sheet):
+        """Header fields {name: value}, the column titles, the group rows
+        {name: (count, buckets, total)} and the totals row of an exported sheet."""
+        rows = list(sheet.iter_rows(values_only=True))
+        title_row = next(i for i, row in enumerate(rows) if row[1] == "Items")
+        header = {row[0]: row[1] for row in rows[1:title_row] if row[0]}
+        *groups, totals = rows[title_row + 1:]
+        self.assertEqual(totals[0], "Total")
+        return (rows[0][0], header, list(rows[title_row]),
+                {row[0]: (row[1], list(row[2:8]), row[8]) for row in groups}, totals)
+
+    def test_xlsx_export_of_the_aging_by_debtor(self):
+        """The wizard's Export XLSX: a workbook made on the server with the
+        header, one row per debtor with the company's buckets, equal to the
+        aging report's own grouped sums, and a totals row."""
+        action, wizard, sheet = self.export_xlsx(self.manager, date(2026, 10, 15))
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertIn("/web/content/?model=factoring.aging.wizard&id=%s" % wizard.id,
+                      action["url"])
+        self.assertIn("field=xlsx_file", action["url"])
+        self.assertIn("download=true", action["url"])
+        self.assertIn("filename_field=xlsx_filename", action["url"])
+        # what /web/content streams: the wizard's attachment, a spreadsheet, under
+        # the name of the filename field; the user who exported may read it
+        self.assertEqual(wizard.xlsx_filename, "aging_2026-10-15_debtor.xlsx")
+        attachment = self.env["ir.attachment"].with_user(self.manager).search([
+            ("res_model", "=", wizard._name), ("res_id", "=", wizard.id),
+            ("res_field", "=", "xlsx_file")])
+        self.assertEqual(
+            attachment.mimetype,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+        title, header, columns, groups, totals = self.table(sheet)
+        self.assertIn("2026-10-15", title)
+        self.assertEqual(header["Company"], self.company.name)
+        self.assertEqual(header["As of"], datetime(2026, 10, 15))
+        self.assertEqual(header["Grouped by"], "Debtor")
+        self.assertEqual(header["Currency"], self.company.currency_id.name)
+        aging = self.aging("2026-10-15")
+        labels = [label for _key, label in aging._selection_bucket()]
+        self.assertEqual(columns, ["Debtor", "Items", *labels, "Total"])
+        # every debtor's row is the report's own grouped sums
+        buckets = ["amount_b0", "amount_b1", "amount_b2", "amount_b3", "amount_b4",
+                   "amount_b5"]
+        expected = {
+            debtor.display_name: (count, list(values), residual)
+            for debtor, count, residual, *values in aging._read_group(
+                [], ["debtor_id"], ["__count", "residual:sum"] + [f"{b}:sum" for b in buckets])}
+        self.assertEqual(groups, expected)
+        # by hand (15 Oct): A: S1 4,000 (1-30) + A1 5,000 (31-60); B: S2 4,000 (1-30)
+        self.assertEqual(groups[self.debtor_a.display_name], (2, [0, 4000, 5000, 0, 0, 0], 9000))
+        self.assertEqual(groups[self.debtor_b.display_name], (1, [0, 4000, 0, 0, 0, 0], 4000))
+        # the totals row is the report's total, bucket by bucket
+        [(count, residual, *values)] = aging._read_group(
+            [], [], ["__count", "residual:sum"] + [f"{b}:sum" for b in buckets])
+        self.assertEqual(list(totals[1:]), [count, *values, residual])
+        self.assertEqual(residual, 13000)
+        # amounts are numbers formatted with the currency's two decimals
+        amount_cell = sheet.cell(row=sheet.max_row, column=9)
+        self.assertEqual(amount_cell.value, 13000)
+        self.assertEqual(amount_cell.number_format, "#,##0.00")
+
+    def test_xlsx_export_follows_grouping_bounds_and_rules(self):
+        """Grouped as chosen in the wizard, with the company's bucket bounds; a
+        collector's file holds their debtors' items only."""
+        self.company.write({
+            "factoring_aging_bound_1": 10, "factoring_aging_bound_2": 20,
+            "factoring_aging_bound_3": 30, "factoring_aging_bound_4": 40})
+        _action, _wizard, sheet = self.export_xlsx(
+            self.manager, date(2026, 10, 15), group_by="collector_id")
+        _title, header, columns, groups, totals = self.table(sheet)
+        self.assertEqual(header["Grouped by"], "Collector")
+        self.assertEqual(columns[:3], ["Collector", "Items", "Not due"])
+        self.assertEqual(columns[3:8], ["1-10", "11-20", "21-30", "31-40", "Over 40"])
+        # debtor A (the collector's): S1 10 days (1-10) 4,000, A1 45 days (over 40)
+        # 5,000; debtor B (no collector): S2 25 days (21-30) 4,000
+        self.assertEqual(groups, {
+            self.users["collector"].display_name: (2, [0, 4000, 0, 0, 0, 5000], 9000),
+            "(none)": (1, [0, 0, 0, 4000, 0, 0], 4000),
+        })
+        self.assertEqual(list(totals[1:]), [3, 0, 4000, 0, 4000, 0, 5000, 13000])
+
+        # another user cannot read the manager's file (nor its attachment)
+        collector = self.users["collector"]
+        with self.assertRaises(AccessError):
+            _wizard.with_user(collector).read(["xlsx_file"])
+        self.assertFalse(self.env["ir.attachment"].with_user(collector).search([
+            ("res_model", "=", _wizard._name), ("res_id", "=", _wizard.id),
+            ("res_field", "=", "xlsx_file")]))
+        # the collector exports the same wizard: their debtor A only
+        _action, _wizard, sheet = self.export_xlsx(collector, date(2026, 10, 15))
+        _title, _header, _columns, groups, totals = self.table(sheet)
+        self.assertEqual(list(groups), [self.debtor_a.display_name])
+        self.assertEqual(totals[-1], 9000)
+        # every role that opens the wizard sees the button
+        for role in ("collector", "client_manager", "manager", "operations"):
+            arch = self.env["factoring.aging.wizard"].with_user(self.users[role]).get_views(
+                [(False, "form")])["views"]["form"]["arch"]
+            self.assertIn('name="action_export_xlsx"', arch, role)
 
     def test_list_view_exports_the_buckets(self):
         """Odoo's Export of the aging list offers the bucket columns: the list

@@ -109,6 +109,8 @@ class TestReportSecurity(ReportsCommon):
         wizard = self.env["factoring.aging.wizard"].create({"date": date(2026, 11, 30)})
         with self.assertRaises(AccessError):
             wizard.with_user(outsider).action_open()
+        with self.assertRaises(AccessError):
+            wizard.with_user(outsider).action_export_xlsx()
 
     def test_every_model_has_access_rules_and_company_rules(self):
         models = self.env["ir.model"].search([]).filtered(

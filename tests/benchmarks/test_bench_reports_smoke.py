@@ -1,0 +1,68 @@
+"""Smoke test of the reports benchmark (tests/benchmarks/bench_reports.py).
+
+It runs the benchmark's own bulk load (indexes dropped and rebuilt, in the
+test's transaction) and measured steps on a small ledger and checks their
+outcome against the generated rows, never their timings.
+"""
+import os
+import sys
+from datetime import timedelta
+
+from odoo.tests import TransactionCase
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_reports  # noqa: E402
+import bench_schedule  # noqa: E402
+
+OPEN, PAID, DEBTORS, CLIENTS = 300, 600, 20, 3
+
+
+class TestBenchReportsSmoke(TransactionCase):
+
+    def test_steps_on_a_small_ledger(self):
+        if "factoring.aging.report" not in self.env.registry:
+            self.skipTest("factoring_reports is not installed")
+        self.env.cr.execute("SELECT count(*) FROM pg_indexes WHERE tablename = ANY(%s)",
+                            (["account_move_line", "account_partial_reconcile"],))
+        indexes_before = self.env.cr.fetchone()[0]
+        user_env, company, generation = bench_reports.prepare(
+            self.env, OPEN, PAID, DEBTORS, CLIENTS)
+        self.assertIsNotNone(generation)
+        # the indexes dropped for the bulk load are all back
+        self.env.cr.execute("SELECT count(*) FROM pg_indexes WHERE tablename = ANY(%s)",
+                            (["account_move_line", "account_partial_reconcile"],))
+        self.assertEqual(self.env.cr.fetchone()[0], indexes_before)
+        # a later --persist run would find this ledger by its sizes
+        label = bench_reports.bench_label(OPEN, PAID, DEBTORS, CLIENTS)
+        self.assertEqual(bench_reports.find_persisted(self.env, label)[0], company)
+        self.assertEqual(user_env.user.login, "bench_reports_%s" % company.id)
+
+        # the generated rows: open and paid items, one payment line and one
+        # partial reconciliation per paid item
+        lines = self.env["account.move.line"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(lines), OPEN + 2 * PAID)
+        self.assertEqual(len(lines.filtered(lambda line: not line.reconciled)), OPEN)
+        partials = self.env["account.partial.reconcile"].search(
+            [("company_id", "=", company.id)])
+        self.assertEqual(len(partials), PAID)
+        self.assertEqual(partials.debit_move_id.mapped("partner_id"),
+                         partials.credit_move_id.mapped("partner_id"))
+
+        results = bench_reports.run_steps(user_env, company)
+        self.assertEqual(list(results), ["aging today", "aging past", "kpis", "snapshot"])
+        for name, (measurement, output, _pg_cpu) in results.items():
+            self.assertIsInstance(measurement, bench_schedule.Measurement, name)
+            self.assertGreater(measurement.seconds, 0.0, name)
+            self.assertIsNotNone(output, name)
+        today, past = bench_reports.TODAY, bench_reports.TODAY - timedelta(days=365)
+        aging_today = results["aging today"][1]
+        self.assertEqual(len(aging_today), DEBTORS)
+        self.assertAlmostEqual(sum(row[1] for row in aging_today),
+                               bench_reports.expected_open(self.env, company, today), places=2)
+        self.assertAlmostEqual(sum(row[1] for row in results["aging past"][1]),
+                               bench_reports.expected_open(self.env, company, past), places=2)
+        self.assertAlmostEqual(results["kpis"][1][0]["ending_ar"],
+                               bench_reports.expected_open(self.env, company, today), places=2)
+        self.assertAlmostEqual(
+            sum(row[1] for row in results["snapshot"][1]),
+            bench_reports.expected_open(self.env, company, bench_reports.MONTH_END), places=2)
