@@ -281,26 +281,6 @@ def check(prepared, outputs):
     return summary
 
 
-def load_registry(args):
-    """bench_schedule.load_registry, with OCA's folder added to the addons path."""
-    if not args.oca_addons:
-        return bench_schedule.load_registry(args)
-    import threading  # noqa: PLC0415
-    src = os.path.abspath(args.odoo_src)
-    if src not in sys.path:
-        sys.path.insert(0, src)
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
-                         args.log_level], setup_logging=True)
-    paths = [p for p in config["addons_path"]] + [os.path.abspath(args.oca_addons)]
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
-                         args.log_level, "--addons-path", ",".join(paths)], setup_logging=True)
-    threading.current_thread().dbname = args.database
-    return odoo, Registry(args.database)
-
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
@@ -332,7 +312,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    _odoo, registry = load_registry(args)
+    _odoo, registry = bench_schedule.load_registry(args)
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
 
     if "factoring.limit" not in registry:

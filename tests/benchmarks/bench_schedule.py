@@ -612,6 +612,13 @@ def load_registry(args):
 
     config.parse_config(["-c", args.config, "-d", args.database,
                          "--log-level", args.log_level], setup_logging=True)
+    oca_addons = getattr(args, "oca_addons", None)
+    if oca_addons:
+        # Side-by-side runs: OCA's unpacked wheels join the addons path of this
+        # process only (the benchmark database), never the project's config.
+        paths = [*config["addons_path"], os.path.abspath(oca_addons)]
+        config.parse_config(["-c", args.config, "-d", args.database, "--log-level",
+                             args.log_level, "--addons-path", ",".join(paths)], setup_logging=True)
     threading.current_thread().dbname = args.database
     try:
         return odoo, Registry(args.database)
