@@ -52,6 +52,23 @@ TARGETS = {"dunning run": 60.0, "dunning rerun": 10.0, "worklist one collector":
            "worklist all": 2.0}
 
 
+def dunning_policy(env, company):
+    """Three levels (e-mail after 1 day, call after 30, letter after 60), made
+    the company's default; bench_disputes.py uses the same."""
+    from odoo import Command  # noqa: PLC0415
+
+    template = env.ref("factoring_collections.mail_template_dunning")
+    policy = env["factoring.dunning.policy"].create({
+        "name": "Bench policy", "company_id": company.id, "level_ids": [
+            Command.create({"name": "Reminder", "days": 1, "channel_email": True,
+                            "mail_template_id": template.id}),
+            Command.create({"name": "Call", "days": 30, "channel_call": True}),
+            Command.create({"name": "Letter", "days": 60, "channel_letter": True}),
+        ]})
+    company.factoring_dunning_policy_id = policy
+    return policy
+
+
 def prepare(env, debtors, items, overdue, collectors):
     from odoo import Command, fields  # noqa: PLC0415
     from odoo.tools import SQL  # noqa: PLC0415
@@ -76,15 +93,7 @@ def prepare(env, debtors, items, overdue, collectors):
         "group_ids": [Command.set([env.ref("factoring_base.group_factoring_collector").id])],
         "company_id": company.id, "company_ids": [Command.set(company.ids)],
     } for i in range(collectors)])
-    template = env.ref("factoring_collections.mail_template_dunning")
-    policy = env["factoring.dunning.policy"].create({
-        "name": "Bench policy", "company_id": company.id, "level_ids": [
-            Command.create({"name": "Reminder", "days": 1, "channel_email": True,
-                            "mail_template_id": template.id}),
-            Command.create({"name": "Call", "days": 30, "channel_call": True}),
-            Command.create({"name": "Letter", "days": 60, "channel_letter": True}),
-        ]})
-    company.factoring_dunning_policy_id = policy
+    dunning_policy(env, company)
     env.flush_all()
     cr = env.cr
     t0 = time.perf_counter()

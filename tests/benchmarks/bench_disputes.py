@@ -346,18 +346,10 @@ def time_availability(env, plain, company, client_ids, held, rounds):
 
 
 def dunning_policy(env, company):
-    """A three-level policy as bench_collections.py's, the company's default."""
-    from odoo import Command  # noqa: PLC0415
+    """bench_collections.py's three-level policy, the company's default."""
+    import bench_collections  # noqa: PLC0415  (same folder, on sys.path)
 
-    template = env.ref("factoring_collections.mail_template_dunning")
-    policy = env["factoring.dunning.policy"].create({
-        "name": "Bench policy", "company_id": company.id, "level_ids": [
-            Command.create({"name": "Reminder", "days": 1, "channel_email": True,
-                            "mail_template_id": template.id}),
-            Command.create({"name": "Call", "days": 30, "channel_call": True}),
-            Command.create({"name": "Letter", "days": 60, "channel_letter": True}),
-        ]})
-    company.factoring_dunning_policy_id = policy
+    return bench_collections.dunning_policy(env, company)
 
 
 def time_dunning(env, plain, company, rounds):
