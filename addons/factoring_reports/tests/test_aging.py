@@ -69,6 +69,14 @@ class TestAgingOwnInvoices(ReportsCommon):
         self.assertFalse(self.rows("2026-07-31"))
         self.assertEqual(set(self.rows("2026-09-04")), {self.a1.id, self.p1.id})
 
+    def test_reconciliations_are_indexed_by_date(self):
+        # the aging as of D reads the reconciliations after D by their date
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'account_partial_reconcile'"
+            " AND indexname = 'account_partial_reconcile__max_date_index'")
+        [(definition,)] = self.env.cr.fetchall()
+        self.assertIn("(max_date)", definition)
+
     def test_default_date_is_today_and_equals_the_open_items(self):
         """Without a date the aging is as of today: the items' current residuals."""
         today_rows = self.aging(False).search([])
