@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # Where every report of this addon reads receivable items from: posted lines
@@ -36,6 +36,25 @@ ITEM_COLUMNS = SQL("""
     COALESCE(l.date_maturity, sl.due_date, m.invoice_date_due, l.date) AS due_date
 """)
 
+
+
+def last_reconciliation_between(date_from, date_to):
+    """SQL of (id, paid_date): the lines whose last partial reconciliation
+    (``max_date``, either side) is dated ``date_from`` to ``date_to``, with that
+    date. Only the reconciliations dated on or after ``date_from`` are read (by
+    their date index): a line's last one is then among them."""
+    return SQL(
+        """
+        SELECT x.id, MAX(x.max_date) AS paid_date
+          FROM (SELECT apr.debit_move_id AS id, apr.max_date
+                  FROM account_partial_reconcile apr WHERE apr.max_date >= %(start)s
+                 UNION ALL
+                SELECT apr.credit_move_id, apr.max_date
+                  FROM account_partial_reconcile apr WHERE apr.max_date >= %(start)s) x
+         GROUP BY x.id
+        HAVING MAX(x.max_date) <= %(end)s
+        """,
+        start=date_from, end=date_to)
 
 class FactoringItemReport(models.Model):
     """Every posted receivable item, open or paid, with the attributes the
@@ -118,7 +137,46 @@ class FactoringItemReport(models.Model):
                                             m.invoice_date_due, l.date)
                        AS days_beyond_terms
               FROM %(from_)s
-             WHERE %(where)s
+             WHERE %(where)s AND %(scope)s
             """,
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
+            scope=self._factoring_item_scope(self.env.context.get("factoring_item_scope")),
         )
+
+    @api.model
+    def _factoring_item_scope(self, scope):
+        """A condition on the lines ``l`` that keeps only those a KPI input can
+        need (context key ``factoring_item_scope``, the KPI API's; none: every
+        item). Filtering the lines before the partners are joined is what makes
+        the KPIs read a few candidates instead of the whole ledger:
+
+        - ``("open_at", D)``: the items that can be open at D, dated on or before
+          D and open now (Odoo's partial index on unreconciled lines) or
+          reconciled with something after D (the partials' date index);
+        - ``("dated", D1, D2)``: dated D1 (None: any) to D2;
+        - ``("paid_between", D1, D2)``: paid items (reconciled, positive) whose
+          last reconciliation is dated D1 to D2.
+        """
+        if not scope:
+            return SQL("TRUE")
+        kind, date_from, date_to = scope
+        if kind == "open_at":
+            return SQL(
+                """l.date <= %(date)s
+                   AND (l.reconciled IS NOT TRUE
+                        OR l.id = ANY(ARRAY(
+                            SELECT apr.debit_move_id FROM account_partial_reconcile apr
+                             WHERE apr.max_date > %(date)s
+                             UNION ALL
+                            SELECT apr.credit_move_id FROM account_partial_reconcile apr
+                             WHERE apr.max_date > %(date)s)))""",
+                date=date_to)
+        if kind == "dated":
+            if date_from:
+                return SQL("l.date BETWEEN %s AND %s", date_from, date_to)
+            return SQL("l.date <= %s", date_to)
+        if kind == "paid_between":
+            return SQL(
+                "l.reconciled AND l.balance > 0 AND l.id IN (SELECT lp.id FROM (%s) lp)",
+                last_reconciliation_between(date_from, date_to))
+        raise ValueError(scope)

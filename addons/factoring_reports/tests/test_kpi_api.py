@@ -1,11 +1,112 @@
 from datetime import date
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
+from ..models.factoring_kpi import COUNTBACK_MONTHS, KPI_GROUP_BY
+from ..tools import kpi_formulas as kpi
 from .common import ReportsCommon
 
 SEPT = (date(2026, 9, 1), date(2026, 9, 30))
+
+
+def reference_inputs(env, date_from, date_to, group_by, domain):
+    """The KPI inputs as the first version computed them, over every item of
+    the portfolio and all their reconciliations (kept here as the reference the
+    candidate-reading query must equal)."""
+    Item = env["factoring.item.report"]
+    query = Item._search(domain)
+    alias = query.table
+
+    def col(name):
+        return SQL.identifier(alias, name)
+
+    group_sql = SQL("COALESCE(%s, 0)", col(group_by)) if group_by else SQL("0")
+    items_sql = query.select(SQL(
+        "%s AS id, %s AS grp, %s AS balance, %s AS date, %s AS due_date, "
+        "%s AS invoice_date, %s AS reconciled",
+        col("id"), group_sql, col("balance"), col("date"), col("due_date"),
+        col("invoice_date"), col("reconciled")))
+    begin = fields.Date.subtract(date_from, days=1)
+    countback_start = kpi.countback_months(date_to, COUNTBACK_MONTHS)[-1][0]
+    rows = env.execute_query_dict(SQL(
+        """
+        WITH it AS MATERIALIZED (%(items)s),
+        part AS (
+            SELECT it.id, it.grp, it.due_date, apr.amount AS amt, apr.max_date
+              FROM it JOIN account_partial_reconcile apr ON apr.debit_move_id = it.id
+             UNION ALL
+            SELECT it.id, it.grp, it.due_date, -apr.amount AS amt, apr.max_date
+              FROM it JOIN account_partial_reconcile apr ON apr.credit_move_id = it.id
+        ),
+        bal AS (
+            SELECT grp,
+                   SUM(balance) FILTER (WHERE date <= %(end)s) AS ending,
+                   SUM(balance) FILTER (WHERE date <= %(end)s AND due_date >= %(end)s)
+                       AS ending_current,
+                   SUM(balance) FILTER (WHERE date <= %(begin)s) AS beginning,
+                   SUM(balance) FILTER (WHERE balance > 0
+                                          AND date BETWEEN %(start)s AND %(end)s) AS sales
+              FROM it GROUP BY grp
+        ),
+        adj AS (
+            SELECT grp,
+                   SUM(amt) FILTER (WHERE max_date <= %(end)s) AS ending,
+                   SUM(amt) FILTER (WHERE max_date <= %(end)s AND due_date >= %(end)s)
+                       AS ending_current,
+                   SUM(amt) FILTER (WHERE max_date <= %(begin)s) AS beginning
+              FROM part GROUP BY grp
+        ),
+        last_match AS (SELECT id, MAX(max_date) AS paid_date FROM part GROUP BY id),
+        paid AS (
+            SELECT it.grp,
+                   SUM(it.balance) AS amount,
+                   COUNT(*) AS count,
+                   SUM(it.balance * (lm.paid_date - it.due_date)) AS dbt,
+                   SUM(it.balance * (lm.paid_date - it.invoice_date)) AS adp
+              FROM it JOIN last_match lm ON lm.id = it.id
+             WHERE it.reconciled AND it.balance > 0
+               AND lm.paid_date BETWEEN %(start)s AND %(end)s
+             GROUP BY it.grp
+        ),
+        months AS (
+            SELECT grp, date_trunc('month', date)::date AS month, SUM(balance) AS sales
+              FROM it
+             WHERE balance > 0 AND date BETWEEN %(countback_start)s AND %(end)s
+             GROUP BY grp, date_trunc('month', date)
+        ),
+        monthly AS (
+            SELECT grp, json_object_agg(month, sales) AS sales FROM months GROUP BY grp
+        )
+        SELECT bal.grp,
+               COALESCE(bal.ending, 0) - COALESCE(adj.ending, 0) AS ending_ar,
+               COALESCE(bal.ending_current, 0) - COALESCE(adj.ending_current, 0)
+                   AS ending_current_ar,
+               COALESCE(bal.beginning, 0) - COALESCE(adj.beginning, 0) AS beginning_ar,
+               COALESCE(bal.sales, 0) AS sales,
+               COALESCE(paid.amount, 0) AS paid_amount,
+               COALESCE(paid.count, 0) AS paid_count,
+               COALESCE(paid.dbt, 0) AS paid_dbt,
+               COALESCE(paid.adp, 0) AS paid_adp,
+               monthly.sales AS monthly_sales
+          FROM bal
+          LEFT JOIN adj ON adj.grp = bal.grp
+          LEFT JOIN paid ON paid.grp = bal.grp
+          LEFT JOIN monthly ON monthly.grp = bal.grp
+         -- groups with nothing open, sold or paid in or before the period are left out
+         WHERE bal.ending IS NOT NULL OR paid.amount IS NOT NULL
+        """,
+        items=items_sql, begin=begin, start=date_from, end=date_to,
+        countback_start=countback_start,
+    ))
+    return {row["grp"]: (
+        float(row["ending_ar"]), float(row["ending_current_ar"]), float(row["beginning_ar"]),
+        float(row["sales"]), float(row["paid_amount"]), row["paid_count"],
+        float(row["paid_dbt"]), float(row["paid_adp"]),
+        {m: float(v) for m, v in (row["monthly_sales"] or {}).items()}) for row in rows}
 
 
 @tagged("post_install", "-at_install")
@@ -53,6 +154,27 @@ class TestKpiApi(ReportsCommon):
         self.assertTrue(all(item.reconciled for item in self.paid_items))
         self.assertEqual(self.a1.amount_residual, 5000)
         self.assertEqual(self.s2.amount_residual, 4000)
+
+    def test_inputs_equal_the_whole_history_query(self):
+        # the KPIs read only candidates (items open at a date, dated in a range,
+        # paid in the period): the same inputs as summing every item's history
+        Kpi = self.env["factoring.kpi"].with_user(self.manager)
+        periods = [SEPT, (date(2026, 8, 1), date(2026, 10, 31)),
+                   (date(2026, 9, 12), date(2026, 9, 12)), (date(2026, 10, 1), date(2026, 12, 31)),
+                   (date(2023, 1, 1), date(2026, 9, 30)), (date(2026, 1, 1), date(2026, 7, 31))]
+        for date_from, date_to in periods:
+            for group_by in (None, *KPI_GROUP_BY):
+                for domain in ([], [("is_factored", "=", False)]):
+                    with self.subTest(period=(date_from, date_to), group_by=group_by,
+                                      domain=domain):
+                        got = {row["grp"]: (
+                            row["ending_ar"], row["ending_current_ar"], row["beginning_ar"],
+                            row["sales"], row["paid_amount"], row["paid_count"],
+                            row["paid_dbt"], row["paid_adp"], row["monthly_sales"])
+                            for row in Kpi._kpi_inputs(date_from, date_to, group_by,
+                                                       Domain(domain))}
+                        self.assertEqual(got, reference_inputs(
+                            Kpi.env, date_from, date_to, group_by, Domain(domain)))
 
     def test_portfolio_kpis(self):
         [result] = self.kpis()
