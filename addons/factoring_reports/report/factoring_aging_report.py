@@ -144,6 +144,24 @@ class FactoringAgingReport(models.Model):
         )
 
     @api.model
+    def _factoring_aging_bounds_values(self):
+        """Every company's bucket bounds as rows of a VALUES list (id, bound 1
+        to 4; a few rows). Joined as res_company, PostgreSQL took the table
+        for one row (its statistics of a small table are rarely refreshed) and,
+        with two companies, ran the whole join over the items once per company
+        in a nested loop; a VALUES list has exactly as many rows as it shows."""
+        self.env["res.company"].flush_model([
+            "factoring_aging_bound_1", "factoring_aging_bound_2",
+            "factoring_aging_bound_3", "factoring_aging_bound_4"])
+        rows = self.env.execute_query(SQL(
+            """SELECT id, COALESCE(factoring_aging_bound_1, 30),
+                      COALESCE(factoring_aging_bound_2, 60),
+                      COALESCE(factoring_aging_bound_3, 90),
+                      COALESCE(factoring_aging_bound_4, 120)
+                 FROM res_company ORDER BY id"""))
+        return SQL(", ").join(SQL("(%s, %s, %s, %s, %s)", *row) for row in rows)
+
+    @api.model
     def _factoring_aging_sql(self, as_of):
         """The rows of the report as of ``as_of``.
 
@@ -189,20 +207,16 @@ class FactoringAgingReport(models.Model):
                            l.amount_residual_currency
                                + COALESCE(later_debit.amount_currency, 0)
                                - COALESCE(later_credit.amount_currency, 0) AS residual_currency,
-                           COALESCE(co.factoring_aging_bound_1, 30) AS bound_1,
-                           COALESCE(co.factoring_aging_bound_2, 60) AS bound_2,
-                           COALESCE(co.factoring_aging_bound_3, 90) AS bound_3,
-                           COALESCE(co.factoring_aging_bound_4, 120) AS bound_4
+                           co.bound_1, co.bound_2, co.bound_3, co.bound_4
                       FROM account_move_line l
                       JOIN account_move m ON m.id = l.move_id
                       LEFT JOIN res_partner p0 ON p0.id = l.partner_id
                       LEFT JOIN res_partner d ON d.id = COALESCE(p0.commercial_partner_id, p0.id)
                       LEFT JOIN res_partner c ON c.id = l.factoring_client_id
                       LEFT JOIN factoring_schedule_line sl ON sl.id = l.factoring_schedule_line_id
-                      -- the company's bucket bounds, joined here: joined above the
-                      -- OFFSET 0 fence, a nested loop over the companies ran the whole
-                      -- subquery once per company
-                      JOIN res_company co ON co.id = l.company_id
+                      -- the company's bucket bounds, as a list of values (below)
+                      JOIN (VALUES %(bounds)s) co (id, bound_1, bound_2, bound_3, bound_4)
+                        ON co.id = l.company_id
                       -- what was reconciled with each line after D, per line and side
                       -- (a debit line gets it back, a credit line gives it back);
                       -- grouped by the column itself, so PostgreSQL sizes the sets
@@ -233,4 +247,5 @@ class FactoringAgingReport(models.Model):
               ) b
             """,
             columns=ITEM_COLUMNS, candidates=self._factoring_aging_candidates(as_of), as_of=as_of,
+            bounds=self._factoring_aging_bounds_values(),
         )
