@@ -25,5 +25,6 @@
         "views/factoring_reports_menus.xml",
     ],
     "demo": ["demo/factoring_reports_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -114,8 +114,9 @@ class FactoringAgingReport(models.Model):
         super().init()
         # The reconciliations after D (the aging as of a past date) are read by
         # their date: as of today there are none, and the index finds that
-        # without reading the table.
-        create_index(self.env.cr, "account_partial_reconcile__max_date_index",
+        # without reading the table. Our name (dropped by the uninstall hook), not
+        # the one Odoo would give an indexed field.
+        create_index(self.env.cr, "account_partial_reconcile_factoring_max_date_index",
                      "account_partial_reconcile", ["max_date"])
 
     @api.model

@@ -7,6 +7,7 @@ import openpyxl
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..hooks import uninstall_hook
 from .common import ReportsCommon
 
 
@@ -73,9 +74,15 @@ class TestAgingOwnInvoices(ReportsCommon):
         # the aging as of D reads the reconciliations after D by their date
         self.env.cr.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = 'account_partial_reconcile'"
-            " AND indexname = 'account_partial_reconcile__max_date_index'")
+            " AND indexname = 'account_partial_reconcile_factoring_max_date_index'")
         [(definition,)] = self.env.cr.fetchall()
         self.assertIn("(max_date)", definition)
+        # uninstalling the addon drops it (rolled back with the test)
+        uninstall_hook(self.env)
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_indexes"
+            " WHERE indexname = 'account_partial_reconcile_factoring_max_date_index'")
+        self.assertFalse(self.env.cr.fetchall())
 
     def test_default_date_is_today_and_equals_the_open_items(self):
         """Without a date the aging is as of today: the items' current residuals."""
