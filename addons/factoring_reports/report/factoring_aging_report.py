@@ -111,13 +111,14 @@ class FactoringAgingReport(models.Model):
         return self._factoring_aging_sql(self._factoring_as_of_date())
 
     def init(self):
-        super().init()
+        res = super().init()
         # The reconciliations after D (the aging as of a past date) are read by
         # their date: as of today there are none, and the index finds that
         # without reading the table. Our name (dropped by the uninstall hook), not
         # the one Odoo would give an indexed field.
         create_index(self.env.cr, "account_partial_reconcile_factoring_max_date_index",
                      "account_partial_reconcile", ["max_date"])
+        return res
 
     @api.model
     def _factoring_aging_candidates(self, as_of):
