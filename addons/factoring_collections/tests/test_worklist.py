@@ -115,7 +115,13 @@ class TestWorklist(CollectionsCommon):
 
     def test_statement_prints_as_pdf(self):
         """The statement a collector prints or sends is a real PDF (wkhtmltopdf,
-        which the set-up installs): Odoo renders HTML in tests unless forced."""
+        which the set-up installs): Odoo renders HTML in tests unless forced.
+        wkhtmltopdf fetches the page's style sheets from ``report.url``: pointed
+        at a closed port it gets a refusal at once and prints without them.
+        Left at the test server, the fetch would wait forever under odoo-bin,
+        whose server threads wait for the registry lock the test's thread
+        holds."""
+        self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         pdf, kind = report._render_qweb_pdf("factoring_collections.report_debtor_statement",
                                             self.debtor_a.ids)
