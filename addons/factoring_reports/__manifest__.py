@@ -2,7 +2,7 @@
     "name": "Factoring Reports",
     "summary": "Aging as of any date, DSO, BPDSO, ADD, DBT, ADP, CEI and debtor "
     "concentration of the factoring portfolio, in Odoo's pivot and graph views",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Factoring",
     "author": "Factoring CCM contributors",
     "website": "https://github.com/factoring-ccm/factoring-ccm",
@@ -25,6 +25,7 @@
         "views/factoring_reports_menus.xml",
     ],
     "demo": ["demo/factoring_reports_demo.xml"],
+    "pre_init_hook": "pre_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -1,8 +1,20 @@
 from odoo.tools import SQL
 
+from .models.account_move_line import RECONCILED_SPAN_INDEX, fill_reconcile_dates
+
+# The index version 19.0.1.0.0 created on account_partial_reconcile.max_date
+# (the aging read the reconciliations after D by their date): no longer used.
+OLD_MAX_DATE_INDEX = "account_partial_reconcile_factoring_max_date_index"
+
+
+def pre_init_hook(env):
+    """Fill the lines' first and last reconciliation dates in one statement
+    before the ORM sees the fields (it would compute them line by line)."""
+    fill_reconcile_dates(env.cr)
+
 
 def uninstall_hook(env):
-    """Drop the index the aging report created on another addon's table
-    (``account_partial_reconcile.max_date``, see the aging report's ``init``)."""
-    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(
-        "account_partial_reconcile_factoring_max_date_index")))
+    """Drop the indexes this addon created on other addons' tables. The date
+    columns go with the fields (Odoo drops the columns of uninstalled fields)."""
+    for name in (RECONCILED_SPAN_INDEX, OLD_MAX_DATE_INDEX):
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

@@ -1,3 +1,4 @@
+from . import account_move_line
 from . import res_company
 from . import res_config_settings
 from . import factoring_kpi

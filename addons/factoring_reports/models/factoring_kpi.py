@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..report.factoring_item_report import last_reconciliation_between
 from ..tools import kpi_formulas as kpi
 
 # Fields of factoring.item.report the KPIs can be grouped by.
@@ -120,10 +119,10 @@ class FactoringKpi(models.AbstractModel):
         weighted days and the monthly sales for the count-back DSO.
 
         The AR at D of an item is its amount minus the partial reconciliations
-        dated (``max_date``) on or before D, as in the aging report: computed as
-        its stored residual plus what was reconciled with it after D, over the
-        items that can be open at D only. Each input reads its own candidates
-        (items open at a date, dated in a range, reconciled in the period), each
+        dated (``max_date``) on or before D, as in the aging report (the item
+        report's ``residual_at`` column in the ``open_at`` scope). Each input
+        reads its own candidates (items open at a date, dated in a range, last
+        reconciled in the period: index ranges on the lines' dates), each
         through ``factoring.item.report`` with the caller's record rules and
         ``domain``, and is summed per group before the inputs are joined."""
         Item = self.env["factoring.item.report"]
@@ -145,26 +144,12 @@ class FactoringKpi(models.AbstractModel):
             """Per group, the AR at ``day`` and the part not yet due then."""
             return SQL(
                 """
-                SELECT o.grp, SUM(o.amount) AS total,
-                       SUM(o.amount) FILTER (WHERE o.due_date >= %(day)s) AS current
-                  FROM (
-                    SELECT i.grp, i.due_date, i.amount_residual AS amount FROM (%(items)s) i
-                     UNION ALL
-                    -- what was reconciled after the day, back on its item
-                    SELECT i.grp, i.due_date, x.amount
-                      FROM (SELECT apr.debit_move_id AS id, apr.amount
-                              FROM account_partial_reconcile apr
-                             WHERE apr.max_date > %(day)s
-                             UNION ALL
-                            SELECT apr.credit_move_id, -apr.amount
-                              FROM account_partial_reconcile apr
-                             WHERE apr.max_date > %(day)s) x
-                      JOIN (%(items)s) i ON i.id = x.id
-                  ) o
+                SELECT o.grp, SUM(o.residual_at) AS total,
+                       SUM(o.residual_at) FILTER (WHERE o.due_date >= %(day)s) AS current
+                  FROM (%(items)s) o
                  GROUP BY o.grp
                 """,
-                day=day, items=items(
-                    ("open_at", None, day), "id", "due_date", "amount_residual"))
+                day=day, items=items(("open_at", None, day), "due_date", "residual_at"))
 
         # the groups: those with an item dated on or before the period's end
         # (one is enough for the portfolio)
@@ -203,12 +188,7 @@ class FactoringKpi(models.AbstractModel):
                        COUNT(*) AS count,
                        SUM(p.balance * (p.paid_date - p.due_date)) AS dbt,
                        SUM(p.balance * (p.paid_date - p.invoice_date)) AS adp
-                  FROM (
-                    SELECT i.grp, i.balance, i.due_date, i.invoice_date, lp.paid_date
-                      FROM (%(paid)s) i
-                      JOIN (%(last_paid)s) lp ON lp.id = i.id
-                     WHERE i.reconciled AND i.balance > 0
-                  ) p
+                  FROM (%(paid)s) p
                  GROUP BY p.grp
             )
             SELECT grp.grp,
@@ -229,9 +209,8 @@ class FactoringKpi(models.AbstractModel):
             """,
             groups=groups, ending=open_at(date_to), beginning=open_at(begin),
             sold=items(("dated", sales_from, date_to), "date", "balance"),
-            paid=items(("paid_between", date_from, date_to), "id", "balance", "reconciled",
-                       "due_date", "invoice_date"),
-            last_paid=last_reconciliation_between(date_from, date_to),
+            paid=items(("paid_between", date_from, date_to), "balance", "due_date",
+                       "invoice_date", "paid_date"),
             start=date_from, end=date_to, countback_start=countback_start,
         ))
         self.env.execute_query(SQL("SELECT set_config('jit', %s, true)", jit))

@@ -167,33 +167,20 @@ class FactoringReportSnapshot(models.Model):
                  WHERE %(where)s AND l.company_id IN %(companies)s AND l.balance > 0
                    AND l.date BETWEEN %(start)s AND %(end)s
                  GROUP BY 1, 2, 3, 4
-            ), last_paid AS (
-                -- items whose last reconciliation falls in the month: one pass over
-                -- the month's partials, each item's latest partial by its index
-                SELECT apr.debit_move_id AS id, MAX(apr.max_date) AS paid_date
-                  FROM account_partial_reconcile apr
-                 WHERE apr.max_date BETWEEN %(start)s AND %(end)s
-                 GROUP BY apr.debit_move_id
             ), paid AS (
                 SELECT l.company_id, l.company_currency_id, l.factoring_client_id AS client_id,
                        d.id AS debtor_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                        SUM(l.balance),
-                       SUM(l.balance * (lp.paid_date - COALESCE(
+                       SUM(l.balance * (l.factoring_last_reconcile_date - COALESCE(
                            l.date_maturity, sl.due_date, m.invoice_date_due, l.date))),
-                       SUM(l.balance * (lp.paid_date - COALESCE(
+                       SUM(l.balance * (l.factoring_last_reconcile_date - COALESCE(
                            sl.invoice_date, m.invoice_date, l.date)))
-                  FROM last_paid lp
-                  JOIN account_move_line l ON l.id = lp.id
-                  JOIN account_account acc ON acc.id = l.account_id
-                  JOIN account_move m ON m.id = l.move_id
-                  LEFT JOIN res_partner p0 ON p0.id = l.partner_id
-                  LEFT JOIN res_partner d ON d.id = COALESCE(p0.commercial_partner_id, p0.id)
-                  LEFT JOIN factoring_schedule_line sl ON sl.id = l.factoring_schedule_line_id
+                  FROM %(from_)s
+                 -- the items paid in full in the month: their last reconciliation
+                 -- date (an index range on the reconciled lines)
                  WHERE %(where)s AND l.company_id IN %(companies)s
                    AND l.reconciled AND l.balance > 0
-                   AND NOT EXISTS (SELECT 1 FROM account_partial_reconcile later
-                                    WHERE later.debit_move_id = l.id
-                                      AND later.max_date > %(end)s)
+                   AND l.factoring_last_reconcile_date BETWEEN %(start)s AND %(end)s
                  GROUP BY 1, 2, 3, 4
             ), pairs AS (
                 SELECT company_id, company_currency_id, client_id, debtor_id,

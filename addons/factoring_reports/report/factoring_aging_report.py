@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
-from .factoring_item_report import ITEM_COLUMNS
+from .factoring_item_report import ITEM_COLUMNS, open_at, residual_at
 
 BUCKETS = ["b0", "b1", "b2", "b3", "b4", "b5"]
 
@@ -14,9 +14,10 @@ class FactoringAgingReport(models.Model):
     or before D: a partial reconciliation counts from its ``max_date`` (the later
     of the two matched lines' dates), so a payment dated after D does not reduce
     the item, and items posted after D are left out. Only items open at D are
-    rows; one query, no Python loop over items. Computed as the stored residual
-    plus what was reconciled after D (the same figure, reading only the
-    reconciliations after D)."""
+    rows; one query, no Python loop over items. The items open at D and their
+    residual are found from the line's stored first and last reconciliation
+    dates (``factoring_first_reconcile_date``, ``factoring_last_reconcile_date``);
+    only the reconciliations of items paid in instalments straddling D are read."""
 
     _name = "factoring.aging.report"
     _inherit = ["factoring.read.only.report"]
@@ -81,7 +82,8 @@ class FactoringAgingReport(models.Model):
             "move_id", "company_id", "currency_id", "account_id", "partner_id",
             "factoring_client_id", "factoring_schedule_line_id", "date", "date_maturity",
             "balance", "amount_currency", "amount_residual", "amount_residual_currency",
-            "reconciled", "parent_state",
+            "reconciled", "parent_state", "factoring_first_reconcile_date",
+            "factoring_last_reconcile_date",
         ],
         "account.partial.reconcile": [
             "debit_move_id", "credit_move_id", "max_date", "amount",
@@ -110,39 +112,20 @@ class FactoringAgingReport(models.Model):
     def _table_query(self):
         return self._factoring_aging_sql(self._factoring_as_of_date())
 
-    def init(self):
-        res = super().init()
-        # The reconciliations after D (the aging as of a past date) are read by
-        # their date: as of today there are none, and the index finds that
-        # without reading the table. Our name (dropped by the uninstall hook), not
-        # the one Odoo would give an indexed field.
-        create_index(self.env.cr, "account_partial_reconcile_factoring_max_date_index",
-                     "account_partial_reconcile", ["max_date"])
-        return res
-
     @api.model
     def _factoring_aging_candidates(self, as_of):
         """The condition on ``l`` that keeps only the lines that can be open at
-        D: open now (Odoo's partial index on unreconciled lines,
-        ``account_move_line_unreconciled_index``, whose predicate is "reconciled
-        IS NOT TRUE"), or reconciled with something after D (the partial
-        reconciliations dated after D, by their date index: none as of today).
-        One scan of ``account_move_line`` (a bitmap OR of the two indexes), so
-        PostgreSQL estimates the rows from the lines' own statistics and no line
-        comes twice; the report's filter stays the reference, these are only its
-        candidates."""
+        D (see ``open_at``: one bitmap scan of two indexes of
+        ``account_move_line``, none of the reconciliations), on receivable
+        accounts. The report's filter (a residual at D) stays the reference;
+        these are only its candidates."""
         return SQL(
-            """(l.reconciled IS NOT TRUE
-                OR l.id = ANY(ARRAY(SELECT apr.debit_move_id FROM account_partial_reconcile apr
-                                     WHERE apr.max_date > %(as_of)s
-                                     UNION ALL
-                                    SELECT apr.credit_move_id FROM account_partial_reconcile apr
-                                     WHERE apr.max_date > %(as_of)s)))
+            """%(open_at)s
                -- the receivable accounts as an array (an init plan) rather than a
                -- join: a join assumed every account as large as the receivable ones
                AND l.account_id = ANY(ARRAY(SELECT a.id FROM account_account a
                                             WHERE a.account_type = 'asset_receivable'))""",
-            as_of=as_of,
+            open_at=open_at(as_of),
         )
 
     @api.model
@@ -167,12 +150,10 @@ class FactoringAgingReport(models.Model):
     def _factoring_aging_sql(self, as_of):
         """The rows of the report as of ``as_of``.
 
-        The residual at D is computed backwards from the stored residual
-        (``amount_residual`` = amount - every partial reconciliation of the
-        line, what Odoo keeps on each line): residual at D = amount_residual +
-        what was reconciled with the line after D. Only the reconciliations
-        dated after D are read (grouped per line, one set per side, each joined
-        once; empty for today), never the whole history of each line."""
+        The residual at D is read from the line (see ``residual_at``): its
+        amount when it was first reconciled after D, its stored residual when it
+        was last reconciled on or before D; the reconciliations of a line are
+        read only when they fall on both sides of D."""
         # OFFSET 0 keeps "residual <> 0" (and the outer filters) from being pushed
         # below the candidate filter.
         return SQL(
@@ -204,11 +185,8 @@ class FactoringAgingReport(models.Model):
                                                      m.invoice_date_due, l.date)
                                AS days_past_due,
                            l.balance AS amount,
-                           l.amount_residual + COALESCE(later_debit.amount, 0)
-                               - COALESCE(later_credit.amount, 0) AS residual,
-                           l.amount_residual_currency
-                               + COALESCE(later_debit.amount_currency, 0)
-                               - COALESCE(later_credit.amount_currency, 0) AS residual_currency,
+                           %(residual)s AS residual,
+                           %(residual_currency)s AS residual_currency,
                            co.bound_1, co.bound_2, co.bound_3, co.bound_4
                       FROM account_move_line l
                       JOIN account_move m ON m.id = l.move_id
@@ -219,35 +197,14 @@ class FactoringAgingReport(models.Model):
                       -- the company's bucket bounds, as a list of values (below)
                       JOIN (VALUES %(bounds)s) co (id, bound_1, bound_2, bound_3, bound_4)
                         ON co.id = l.company_id
-                      -- what was reconciled with each line after D, per line and side
-                      -- (a debit line gets it back, a credit line gives it back);
-                      -- grouped by the column itself, so PostgreSQL sizes the sets
-                      -- from its statistics
-                      LEFT JOIN (
-                            SELECT apr.debit_move_id AS line_id, SUM(apr.amount) AS amount,
-                                   SUM(apr.debit_amount_currency) AS amount_currency
-                              FROM account_partial_reconcile apr
-                             WHERE apr.max_date > %(as_of)s
-                             GROUP BY apr.debit_move_id
-                      ) later_debit ON later_debit.line_id = l.id
-                      LEFT JOIN (
-                            SELECT apr.credit_move_id AS line_id, SUM(apr.amount) AS amount,
-                                   SUM(apr.credit_amount_currency) AS amount_currency
-                              FROM account_partial_reconcile apr
-                             WHERE apr.max_date > %(as_of)s
-                             GROUP BY apr.credit_move_id
-                      ) later_credit ON later_credit.line_id = l.id
                      WHERE l.parent_state = 'posted'
                        AND %(candidates)s
-                       AND l.date <= %(as_of)s
-                       -- open now, or reconciled with something after D
-                       AND (NOT l.reconciled OR later_debit.line_id IS NOT NULL
-                            OR later_credit.line_id IS NOT NULL)
                     OFFSET 0
                   ) a
                  WHERE a.residual <> 0
               ) b
             """,
             columns=ITEM_COLUMNS, candidates=self._factoring_aging_candidates(as_of), as_of=as_of,
+            residual=residual_at(as_of), residual_currency=residual_at(as_of, currency=True),
             bounds=self._factoring_aging_bounds_values(),
         )

@@ -38,23 +38,54 @@ ITEM_COLUMNS = SQL("""
 
 
 
-def last_reconciliation_between(date_from, date_to):
-    """SQL of (id, paid_date): the lines whose last partial reconciliation
-    (``max_date``, either side) is dated ``date_from`` to ``date_to``, with that
-    date. Only the reconciliations dated on or after ``date_from`` are read (by
-    their date index): a line's last one is then among them."""
+def open_at(day):
+    """SQL condition on the journal items ``l``: those that can be open at the
+    end of ``day``: dated on or before it, and open now (Odoo's partial index
+    ``account_move_line_unreconciled_index``, predicate "reconciled IS NOT
+    TRUE") or last reconciled after it (this addon's index on the last
+    reconciliation date of reconciled lines). A bitmap OR of the two indexes:
+    as of today the second finds nothing."""
     return SQL(
-        """
-        SELECT x.id, MAX(x.max_date) AS paid_date
-          FROM (SELECT apr.debit_move_id AS id, apr.max_date
-                  FROM account_partial_reconcile apr WHERE apr.max_date >= %(start)s
-                 UNION ALL
-                SELECT apr.credit_move_id, apr.max_date
-                  FROM account_partial_reconcile apr WHERE apr.max_date >= %(start)s) x
-         GROUP BY x.id
-        HAVING MAX(x.max_date) <= %(end)s
-        """,
-        start=date_from, end=date_to)
+        """l.date <= %(day)s
+           AND (l.reconciled IS NOT TRUE
+                OR (l.reconciled AND l.factoring_last_reconcile_date > %(day)s))""",
+        day=day)
+
+
+def residual_at(day, currency=False):
+    """SQL of the residual of the journal item ``l`` at the end of ``day`` (in
+    the company currency, or the item's currency): its amount minus the partial
+    reconciliations dated (``max_date``) on or before the day. Read from the
+    line alone unless reconciliations fall on both sides of the day:
+
+    - first reconciled after the day (or never): its whole amount;
+    - last reconciled on or before it: its stored residual (Odoo's
+      ``amount_residual``, the amount minus every partial reconciliation);
+    - otherwise (instalments straddling the day): the stored residual plus what
+      was reconciled with it after the day (a debit line gets it back, a credit
+      line gives it back), from the reconciliations of that line only."""
+    if currency:
+        amount, residual = "amount_currency", "amount_residual_currency"
+        debit_part, credit_part = "debit_amount_currency", "credit_amount_currency"
+    else:
+        amount, residual, debit_part, credit_part = "balance", "amount_residual", "amount", "amount"
+    return SQL(
+        """CASE WHEN l.factoring_first_reconcile_date IS NULL
+                     OR l.factoring_first_reconcile_date > %(day)s THEN l.%(amount)s
+                WHEN l.factoring_last_reconcile_date <= %(day)s THEN l.%(residual)s
+                ELSE l.%(residual)s
+                     + COALESCE((SELECT SUM(apr.%(debit_part)s)
+                                   FROM account_partial_reconcile apr
+                                  WHERE apr.debit_move_id = l.id
+                                    AND apr.max_date > %(day)s), 0)
+                     - COALESCE((SELECT SUM(apr.%(credit_part)s)
+                                   FROM account_partial_reconcile apr
+                                  WHERE apr.credit_move_id = l.id
+                                    AND apr.max_date > %(day)s), 0)
+           END""",
+        day=day, amount=SQL.identifier(amount), residual=SQL.identifier(residual),
+        debit_part=SQL.identifier(debit_part), credit_part=SQL.identifier(credit_part))
+
 
 class FactoringItemReport(models.Model):
     """Every posted receivable item, open or paid, with the attributes the
@@ -105,8 +136,11 @@ class FactoringItemReport(models.Model):
             "move_id", "company_id", "currency_id", "account_id", "partner_id",
             "factoring_client_id", "factoring_schedule_line_id", "date", "date_maturity",
             "balance", "amount_residual", "reconciled", "parent_state",
+            "factoring_first_reconcile_date", "factoring_last_reconcile_date",
         ],
-        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "max_date"],
+        "account.partial.reconcile": [
+            "debit_move_id", "credit_move_id", "max_date", "amount",
+        ],
         "res.partner": [
             "commercial_partner_id", "factoring_collector_id", "factoring_client_manager_id",
             "factoring_sector_id",
@@ -115,20 +149,15 @@ class FactoringItemReport(models.Model):
 
     @property
     def _table_query(self):
-        # Scalar subqueries rather than a lateral join: PostgreSQL skips them
-        # when a query on this model does not read the paid columns (the KPI
-        # API only needs the ids).
-        paid_date = SQL("""
-            CASE WHEN l.reconciled THEN (
-                SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
-                 WHERE apr.debit_move_id = l.id OR apr.credit_move_id = l.id)
-            END""")
+        scope = self.env.context.get("factoring_item_scope")
+        paid_date = SQL("CASE WHEN l.reconciled THEN l.factoring_last_reconcile_date END")
         return SQL(
             """
             SELECT l.id AS id,
                    %(columns)s,
                    l.balance AS balance,
                    l.amount_residual AS amount_residual,
+                   %(residual_at)s AS residual_at,
                    l.reconciled AS reconciled,
                    %(paid_date)s AS paid_date,
                    %(paid_date)s - COALESCE(sl.invoice_date, m.invoice_date, l.date)
@@ -140,7 +169,10 @@ class FactoringItemReport(models.Model):
              WHERE %(where)s AND %(scope)s
             """,
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
-            scope=self._factoring_item_scope(self.env.context.get("factoring_item_scope")),
+            # the KPIs' AR at a day: the residual at the "open_at" scope's day
+            residual_at=(residual_at(scope[2]) if scope and scope[0] == "open_at"
+                         else SQL("NULL::numeric")),
+            scope=self._factoring_item_scope(scope),
         )
 
     @api.model
@@ -151,8 +183,8 @@ class FactoringItemReport(models.Model):
         the KPIs read a few candidates instead of the whole ledger:
 
         - ``("open_at", D)``: the items that can be open at D, dated on or before
-          D and open now (Odoo's partial index on unreconciled lines) or
-          reconciled with something after D (the partials' date index);
+          D and open now or last reconciled after D (``open_at``); its
+          ``residual_at`` column is then the residual at D;
         - ``("dated", D1, D2)``: dated D1 (None: any) to D2;
         - ``("paid_between", D1, D2)``: paid items (reconciled, positive) whose
           last reconciliation is dated D1 to D2.
@@ -161,22 +193,14 @@ class FactoringItemReport(models.Model):
             return SQL("TRUE")
         kind, date_from, date_to = scope
         if kind == "open_at":
-            return SQL(
-                """l.date <= %(date)s
-                   AND (l.reconciled IS NOT TRUE
-                        OR l.id = ANY(ARRAY(
-                            SELECT apr.debit_move_id FROM account_partial_reconcile apr
-                             WHERE apr.max_date > %(date)s
-                             UNION ALL
-                            SELECT apr.credit_move_id FROM account_partial_reconcile apr
-                             WHERE apr.max_date > %(date)s)))""",
-                date=date_to)
+            return open_at(date_to)
         if kind == "dated":
             if date_from:
                 return SQL("l.date BETWEEN %s AND %s", date_from, date_to)
             return SQL("l.date <= %s", date_to)
         if kind == "paid_between":
             return SQL(
-                "l.reconciled AND l.balance > 0 AND l.id IN (SELECT lp.id FROM (%s) lp)",
-                last_reconciliation_between(date_from, date_to))
+                """l.reconciled AND l.balance > 0
+                   AND l.factoring_last_reconcile_date BETWEEN %s AND %s""",
+                date_from, date_to)
         raise ValueError(scope)

@@ -1,6 +1,7 @@
 from . import test_kpi_formulas
 from . import test_kpi_api
 from . import test_aging
+from . import test_reconcile_dates
 from . import test_concentration
 from . import test_security
 from . import test_client_figures

@@ -7,7 +7,6 @@ import openpyxl
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..hooks import uninstall_hook
 from .common import ReportsCommon
 
 
@@ -69,20 +68,6 @@ class TestAgingOwnInvoices(ReportsCommon):
         # before anything was posted: nothing; items posted after D are left out
         self.assertFalse(self.rows("2026-07-31"))
         self.assertEqual(set(self.rows("2026-09-04")), {self.a1.id, self.p1.id})
-
-    def test_reconciliations_are_indexed_by_date(self):
-        # the aging as of D reads the reconciliations after D by their date
-        self.env.cr.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'account_partial_reconcile'"
-            " AND indexname = 'account_partial_reconcile_factoring_max_date_index'")
-        [(definition,)] = self.env.cr.fetchall()
-        self.assertIn("(max_date)", definition)
-        # uninstalling the addon drops it (rolled back with the test)
-        uninstall_hook(self.env)
-        self.env.cr.execute(
-            "SELECT 1 FROM pg_indexes"
-            " WHERE indexname = 'account_partial_reconcile_factoring_max_date_index'")
-        self.assertFalse(self.env.cr.fetchall())
 
     def test_default_date_is_today_and_equals_the_open_items(self):
         """Without a date the aging is as of today: the items' current residuals."""

@@ -1,0 +1,147 @@
+from datetime import date
+
+from odoo.tests import tagged
+
+from ..hooks import uninstall_hook
+from ..models.account_move_line import RECONCILED_SPAN_INDEX, fill_reconcile_dates
+from .common import ReportsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReconcileDates(ReportsCommon):
+    """The lines' stored first and last reconciliation dates, and what the aging
+    and the KPIs read from them: instalments on both sides of D, and a credit
+    dated before D reconciled after it.
+
+      I1  debtor A  invoiced 1 Sep 2026, due 1 Oct, 9,000: 2,000 paid 10 Sep,
+          3,000 paid 20 Sep, 4,000 paid 5 Oct (then paid in full)
+      C1  debtor B  a payment of 1,500 received 5 Sep before any invoice (a
+          credit item, open), matched on 12 Sep with
+      I2  debtor B  invoiced 12 Sep 2026, due 12 Oct, 1,500
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.i1 = cls.make_invoice(cls.debtor_a, 9000, date(2026, 9, 1), date(2026, 10, 1), "I1")
+        cls.pay(cls.i1, 2000, date(2026, 9, 10))
+        cls.pay(cls.i1, 3000, date(2026, 9, 20))
+        cls.pay(cls.i1, 4000, date(2026, 10, 5))
+        payment = cls.env["account.payment"].create({
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": cls.debtor_b.id,
+            "amount": 1500,
+            "date": date(2026, 9, 5),
+            "journal_id": cls.bank_journal.id,
+        })
+        payment.action_post()
+        cls.c1 = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable")
+        assert cls.c1.balance == -1500, cls.c1.balance
+        cls.i2 = cls.make_invoice(cls.debtor_b, 1500, date(2026, 9, 12), date(2026, 10, 12), "I2")
+
+    def reconcile_c1(self):
+        (self.c1 | self.i2).reconcile()
+
+    def rows(self, as_of):
+        """{move_line_id: residual} of the aging as of a date, debtors A and B."""
+        return {
+            r.move_line_id.id: r.residual
+            for r in self.env["factoring.aging.report"].with_user(self.manager).with_context(
+                factoring_aging_date=as_of).search(
+                    [("debtor_id", "in", (self.debtor_a | self.debtor_b).ids)])
+        }
+
+    def test_dates_follow_the_reconciliations(self):
+        self.assertEqual(self.i1.factoring_first_reconcile_date, date(2026, 9, 10))
+        self.assertEqual(self.i1.factoring_last_reconcile_date, date(2026, 10, 5))
+        self.assertTrue(self.i1.reconciled)
+        # never reconciled: no dates
+        self.assertFalse(self.i2.factoring_first_reconcile_date)
+        self.assertFalse(self.c1.factoring_last_reconcile_date)
+        # a reconciliation counts from the later line's date: 12 Sep for both
+        self.reconcile_c1()
+        self.assertEqual(
+            (self.c1.factoring_first_reconcile_date, self.c1.factoring_last_reconcile_date),
+            (date(2026, 9, 12), date(2026, 9, 12)))
+        self.assertEqual(self.i2.factoring_last_reconcile_date, date(2026, 9, 12))
+        # the 4,000 of 5 Oct unreconciled: I1 is open again, last reconciled 20 Sep
+        self.i1.matched_credit_ids.filtered(
+            lambda partial: partial.max_date == date(2026, 10, 5)).unlink()
+        self.assertFalse(self.i1.reconciled)
+        self.assertEqual(self.i1.factoring_first_reconcile_date, date(2026, 9, 10))
+        self.assertEqual(self.i1.factoring_last_reconcile_date, date(2026, 9, 20))
+
+    def test_sql_fill_equals_the_computed_dates(self):
+        """The install fill (one UPDATE) gives what the ORM computes."""
+        self.reconcile_c1()
+        self.env.flush_all()
+        lines = self.i1 | self.i2 | self.c1
+        computed = [(line.factoring_first_reconcile_date, line.factoring_last_reconcile_date)
+                    for line in lines]
+        self.env.cr.execute(
+            "UPDATE account_move_line SET factoring_first_reconcile_date = NULL,"
+            " factoring_last_reconcile_date = NULL WHERE id IN %s", [tuple(lines.ids)])
+        fill_reconcile_dates(self.env.cr)
+        lines.invalidate_recordset()
+        self.assertEqual(
+            [(line.factoring_first_reconcile_date, line.factoring_last_reconcile_date)
+             for line in lines], computed)
+        self.assertEqual(computed[0], (date(2026, 9, 10), date(2026, 10, 5)))
+
+    def test_aging_of_instalments_on_both_sides_of_the_date(self):
+        # 9 Sep: nothing paid yet, 9,000; 15 Sep: 9,000 - 2,000 (the 3,000 and
+        # 4,000 come later); 25 Sep: 9,000 - 2,000 - 3,000; 5 Oct: paid
+        self.assertEqual(self.rows("2026-09-09")[self.i1.id], 9000)
+        self.assertEqual(self.rows("2026-09-15")[self.i1.id], 7000)
+        self.assertEqual(self.rows("2026-09-25")[self.i1.id], 4000)
+        self.assertNotIn(self.i1.id, self.rows("2026-10-05"))
+        # the same in the item's currency (EUR, the company's)
+        row = self.env["factoring.aging.report"].with_context(
+            factoring_aging_date="2026-09-15").search([("move_line_id", "=", self.i1.id)])
+        self.assertEqual(row.residual_currency, 7000)
+
+    def test_credit_before_the_date_reconciled_after_it(self):
+        self.reconcile_c1()
+        # 10 Sep: the 1,500 received on 5 Sep is open, a credit; I2 not yet posted
+        self.assertEqual(self.rows("2026-09-10").get(self.c1.id), -1500)
+        self.assertNotIn(self.i2.id, self.rows("2026-09-10"))
+        # 12 Sep: both matched, neither is open
+        rows = self.rows("2026-09-12")
+        self.assertNotIn(self.c1.id, rows)
+        self.assertNotIn(self.i2.id, rows)
+
+    def test_kpis_read_the_same_dates(self):
+        self.reconcile_c1()
+        domain = [("debtor_id", "in", (self.debtor_a | self.debtor_b).ids)]
+        kpis = self.env["factoring.kpi"].with_user(self.manager)
+        # AR at 15 Sep (the period's end): I1's 7,000; C1 and I2 matched on 12 Sep.
+        # At 10 Sep (the day before the period): I1 7,000 and C1 -1,500.
+        [row] = kpis.get_kpis("2026-09-11", "2026-09-15", domain=domain)
+        self.assertEqual(row["ending_ar"], 7000)
+        self.assertEqual(row["beginning_ar"], 7000 - 1500)
+        # paid in full from 1 Sep to 10 Oct: I1 (last on 5 Oct, 4 days after its
+        # due date, 34 after its invoice) and I2 (12 Sep, 30 days before its due
+        # date, the day of its invoice); the payments' credit lines do not count
+        [row] = kpis.get_kpis("2026-09-01", "2026-10-10", domain=domain)
+        self.assertEqual(row["paid_count"], 2)
+        self.assertEqual(row["paid_amount"], 10500)
+        self.assertAlmostEqual(row["dbt"], (9000 * 4 + 1500 * -30) / 10500)
+        self.assertAlmostEqual(row["adp"], (9000 * 34 + 1500 * 0) / 10500)
+        # I1 paid in full after the period: not a paid item of September
+        [row] = kpis.get_kpis("2026-09-01", "2026-09-30", domain=domain)
+        self.assertEqual((row["paid_count"], row["paid_amount"]), (1, 1500))
+
+    def test_span_index_and_uninstall(self):
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'account_move_line'"
+            " AND indexname = %s", [RECONCILED_SPAN_INDEX])
+        [(definition,)] = self.env.cr.fetchall()
+        self.assertIn("(factoring_last_reconcile_date, date)", definition)
+        self.assertIn("WHERE reconciled", definition)
+        # uninstalling the addon drops it (rolled back with the test)
+        uninstall_hook(self.env)
+        self.env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
+                            [RECONCILED_SPAN_INDEX])
+        self.assertFalse(self.env.cr.fetchall())
