@@ -17,8 +17,9 @@ OCA's ``account_financial_report`` from ``--oca-addons``).
    accounts; debtors and clients; then, with set-based INSERT ... SELECT
    generate_series (the ORM would take hours for millions of items), factored
    receivable items on the factored-receivables account: ``--open`` open ones
-   and ``--paid`` paid ones, each paid one reconciled with a payment line by a
-   partial reconciliation dated its payment date. Items are spread over the
+   and ``--paid`` paid ones, each payment a payment line and a partial
+   reconciliation dated its payment date; every fifth paid item is paid in two
+   instalments, every tenth open item is 40 % paid. Items are spread over the
    last two years, due 30-90 days after their date. The rows carry what the
    reports (ours and OCA's) read (amounts, residuals, dates, partner, client,
    account, journal, company, state); they are not complete accounting entries
@@ -66,7 +67,8 @@ MONTH_END = date(2026, 10, 31)  # the last month end before TODAY
 
 
 def bench_label(open_items, paid_items, debtors, clients):
-    return "Bench Reports %dx%dx%dx%d" % (open_items, paid_items, debtors, clients)
+    # "i2": the ledger with instalments (an earlier one, without, is not reused)
+    return "Bench Reports i2 %dx%dx%dx%d" % (open_items, paid_items, debtors, clients)
 
 
 def find_persisted(env, label):
@@ -128,26 +130,43 @@ def generate(env, company, open_items, paid_items, debtors, clients):
         today=TODAY, journal=journal.id, company=company.id, currency=eur.id,
         n=total // 1000 + 1))
     move_ids = [row[0] for row in cr.fetchall()]
-    # items i = 1..open+paid, the first `paid_items` of them paid; then, for each
-    # paid item, its payment line (id = the item's id + an offset reserved from
-    # the sequence) and the partial reconciliation that pays it, dated 0-120 days
-    # after the item (never after today): three INSERT ... SELECT, no join
+    # items i = 1..open+paid, the first `paid_items` of them paid, dated over the
+    # last two years and due 30-90 days later; a paid item is paid in full 0-120
+    # days after its date (never after today). Instalments: every fifth paid item
+    # is paid 40 % half-way to that date and the rest on it; every tenth open item
+    # has 40 % paid 0-60 days after its date. Each payment is a line (id = the
+    # item's id + an offset reserved from the sequence: one range for the full
+    # or final payments, one for the first instalments) and a partial
+    # reconciliation dated that payment's date. Inserts ... select, no join.
     n_items = open_items + paid_items
     cr.execute("SELECT nextval('account_move_line_id_seq')")
     first_id = cr.fetchone()[0] + 1
     pay_offset = n_items
+    part_offset = n_items + paid_items
     cr.execute(SQL("SELECT setval('account_move_line_id_seq', %s)",
-                   first_id + n_items + paid_items))
+                   first_id + part_offset + n_items))
     cr.execute(SQL("""
         CREATE TEMP TABLE bench_item ON COMMIT DROP AS
-        SELECT i, %(first)s + i - 1 AS id,
-               (%(moves)s)[1 + (i / 1000)] AS move_id,
-               (%(debtors)s)[1 + (i * 7919) %% %(n_debtors)s] AS partner_id,
-               (%(clients)s)[1 + (i * 104729) %% %(n_clients)s] AS client_id,
-               %(today)s::date - (i %% 730)::int AS d,
-               (100 + (i * 37) %% 9900)::numeric AS amount,
-               i <= %(paid)s AS paid
-          FROM generate_series(1::bigint, %(items)s) i""",
+        SELECT s.*,
+               CASE WHEN s.paid AND s.i %% 5 = 0 THEN LEAST(s.d + ((s.id %% 121) / 2)::int,
+                                                          %(today)s::date)
+                    WHEN NOT s.paid AND s.i %% 10 = 0 THEN LEAST(s.d + (s.i %% 61)::int,
+                                                                 %(today)s::date)
+               END AS part_date,
+               CASE WHEN (s.paid AND s.i %% 5 = 0) OR (NOT s.paid AND s.i %% 10 = 0)
+                    THEN s.amount * 0.4 END AS part_amount,
+               CASE WHEN s.paid THEN LEAST(s.d + (s.id %% 121)::int, %(today)s::date)
+               END AS pay_date
+          FROM (
+            SELECT i, %(first)s + i - 1 AS id,
+                   (%(moves)s)[1 + (i / 1000)] AS move_id,
+                   (%(debtors)s)[1 + (i * 7919) %% %(n_debtors)s] AS partner_id,
+                   (%(clients)s)[1 + (i * 104729) %% %(n_clients)s] AS client_id,
+                   %(today)s::date - (i %% 730)::int AS d,
+                   (100 + (i * 37) %% 9900)::numeric AS amount,
+                   i <= %(paid)s AS paid
+              FROM generate_series(1::bigint, %(items)s) i
+          ) s""",
         first=first_id, moves=move_ids, debtors=debtor_ids, clients=client_ids,
         n_debtors=len(debtor_ids), n_clients=len(client_ids), paid=paid_items,
         items=n_items, today=TODAY))
@@ -156,36 +175,43 @@ def generate(env, company, open_items, paid_items, debtors, clients):
             id, move_id, journal_id, company_id, company_currency_id, currency_id,
             account_id, partner_id, factoring_client_id, name, display_type, date,
             date_maturity, parent_state, balance, debit, credit, amount_currency,
-            amount_residual, amount_residual_currency, reconciled)
+            amount_residual, amount_residual_currency, reconciled,
+            factoring_first_reconcile_date, factoring_last_reconcile_date)
         SELECT id, move_id, %(journal)s, %(company)s, %(currency)s, %(currency)s,
                %(account)s, partner_id, client_id, 'B' || i, 'product', d,
                d + 30 + (i %% 61)::int, 'posted', amount, amount, 0, amount,
-               CASE WHEN paid THEN 0 ELSE amount END,
-               CASE WHEN paid THEN 0 ELSE amount END, paid
+               CASE WHEN paid THEN 0 ELSE amount - COALESCE(part_amount, 0) END,
+               CASE WHEN paid THEN 0 ELSE amount - COALESCE(part_amount, 0) END, paid,
+               COALESCE(part_date, pay_date), COALESCE(pay_date, part_date)
           FROM bench_item""",
         journal=journal.id, company=company.id, currency=eur.id, account=account.id))
-    pay_date = SQL("LEAST(d + (id %% 121)::int, %s::date)", TODAY)
-    cr.execute(SQL("""
-        INSERT INTO account_move_line (
-            id, move_id, journal_id, company_id, company_currency_id, currency_id,
-            account_id, partner_id, name, display_type, date, parent_state, balance,
-            debit, credit, amount_currency, amount_residual, amount_residual_currency,
-            reconciled)
-        SELECT id + %(offset)s, move_id, %(journal)s, %(company)s, %(currency)s,
-               %(currency)s, %(account)s, partner_id, 'PAY', 'product', %(pay_date)s,
-               'posted', -amount, 0, amount, -amount, 0, 0, TRUE
-          FROM bench_item WHERE paid""",
-        offset=pay_offset, journal=journal.id, company=company.id, currency=eur.id,
-        account=account.id, pay_date=pay_date))
-    cr.execute(SQL("""
-        INSERT INTO account_partial_reconcile (
-            debit_move_id, credit_move_id, amount, debit_amount_currency,
-            credit_amount_currency, debit_currency_id, credit_currency_id, company_id,
-            max_date)
-        SELECT id, id + %(offset)s, amount, amount, amount, %(currency)s, %(currency)s,
-               %(company)s, %(pay_date)s
-          FROM bench_item WHERE paid""",
-        offset=pay_offset, company=company.id, currency=eur.id, pay_date=pay_date))
+    for offset, pay_date, amount, where in (
+            (pay_offset, "pay_date", "(amount - COALESCE(part_amount, 0))", "paid"),
+            (part_offset, "part_date", "part_amount", "part_date IS NOT NULL")):
+        pay_date, amount, where = SQL(pay_date), SQL(amount), SQL(where)
+        cr.execute(SQL("""
+            INSERT INTO account_move_line (
+                id, move_id, journal_id, company_id, company_currency_id, currency_id,
+                account_id, partner_id, name, display_type, date, parent_state, balance,
+                debit, credit, amount_currency, amount_residual, amount_residual_currency,
+                reconciled, factoring_first_reconcile_date, factoring_last_reconcile_date)
+            SELECT id + %(offset)s, move_id, %(journal)s, %(company)s, %(currency)s,
+                   %(currency)s, %(account)s, partner_id, 'PAY', 'product', %(pay_date)s,
+                   'posted', -%(amount)s, 0, %(amount)s, -%(amount)s, 0, 0, TRUE,
+                   %(pay_date)s, %(pay_date)s
+              FROM bench_item WHERE %(where)s""",
+            offset=offset, journal=journal.id, company=company.id, currency=eur.id,
+            account=account.id, pay_date=pay_date, amount=amount, where=where))
+        cr.execute(SQL("""
+            INSERT INTO account_partial_reconcile (
+                debit_move_id, credit_move_id, amount, debit_amount_currency,
+                credit_amount_currency, debit_currency_id, credit_currency_id, company_id,
+                max_date)
+            SELECT id, id + %(offset)s, %(amount)s, %(amount)s, %(amount)s, %(currency)s,
+                   %(currency)s, %(company)s, %(pay_date)s
+              FROM bench_item WHERE %(where)s""",
+            offset=offset, company=company.id, currency=eur.id, pay_date=pay_date,
+            amount=amount, where=where))
     cr.execute("DROP TABLE bench_item")
     for definition in indexes:
         cr.execute(definition)

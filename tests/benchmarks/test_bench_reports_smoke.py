@@ -37,16 +37,37 @@ class TestBenchReportsSmoke(TransactionCase):
         self.assertEqual(bench_reports.find_persisted(self.env, label)[0], company)
         self.assertEqual(user_env.user.login, "bench_reports_%s" % company.id)
 
-        # the generated rows: open and paid items, one payment line and one
-        # partial reconciliation per paid item
+        # the generated rows: open and paid items; a payment line and a partial
+        # reconciliation per payment: one per paid item, plus the first
+        # instalments of every fifth paid item and of every tenth open one
+        instalments = len([i for i in range(1, PAID + 1) if i % 5 == 0]) + len(
+            [i for i in range(PAID + 1, PAID + OPEN + 1) if i % 10 == 0])
         lines = self.env["account.move.line"].search([("company_id", "=", company.id)])
-        self.assertEqual(len(lines), OPEN + 2 * PAID)
+        self.assertEqual(len(lines), OPEN + 2 * PAID + instalments)
         self.assertEqual(len(lines.filtered(lambda line: not line.reconciled)), OPEN)
         partials = self.env["account.partial.reconcile"].search(
             [("company_id", "=", company.id)])
-        self.assertEqual(len(partials), PAID)
+        self.assertEqual(len(partials), PAID + instalments)
         self.assertEqual(partials.debit_move_id.mapped("partner_id"),
                          partials.credit_move_id.mapped("partner_id"))
+        # every line's stored residual and reconciliation dates are what its
+        # partial reconciliations give (what Odoo and the install fill compute)
+        self.env.cr.execute("""
+            SELECT COUNT(*) FROM account_move_line l
+              LEFT JOIN (SELECT y.id, MIN(y.max_date) AS first_date,
+                                MAX(y.max_date) AS last_date, SUM(y.amount) AS amount
+                           FROM (SELECT debit_move_id AS id, max_date, amount
+                                   FROM account_partial_reconcile
+                                  UNION ALL
+                                 SELECT credit_move_id, max_date, -amount
+                                   FROM account_partial_reconcile) y
+                          GROUP BY y.id) x ON x.id = l.id
+             WHERE l.company_id = %s
+               AND (l.factoring_first_reconcile_date IS DISTINCT FROM x.first_date
+                    OR l.factoring_last_reconcile_date IS DISTINCT FROM x.last_date
+                    OR l.amount_residual <> l.balance - COALESCE(x.amount, 0)
+                    OR x.first_date > CURRENT_DATE)""", (company.id,))
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
 
         results = bench_reports.run_steps(user_env, company)
         self.assertEqual(list(results), ["aging today", "aging past", "kpis", "snapshot"])

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL
 
 from .factoring_item_report import ITEM_COLUMNS, open_at, residual_at
 
