@@ -1,9 +1,11 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
-# The partial index the aging and the KPIs find "reconciled after D" with (see
-# AccountMoveLine.init); dropped by the uninstall hook with the columns.
+# The partial index the aging and the KPIs find "reconciled after D" with, and
+# the function that sums what was reconciled with a line after D (see
+# AccountMoveLine.init); both dropped by the uninstall hook.
 RECONCILED_SPAN_INDEX = "account_move_line_factoring_reconciled_span_index"
+RECONCILED_AFTER_FUNCTION = "factoring_reconciled_after"
 
 
 class AccountMoveLine(models.Model):
@@ -50,6 +52,28 @@ class AccountMoveLine(models.Model):
         create_index(
             self.env.cr, RECONCILED_SPAN_INDEX, self._table,
             ["factoring_last_reconcile_date", "date"], where="reconciled")
+        # What was reconciled with a line after a day (a debit line gets it
+        # back, a credit line gives it back), in the company currency or the
+        # line's. A function rather than a correlated subquery in the reports'
+        # SQL: PostgreSQL runs a subquery of a row only in the leader process,
+        # so a query holding one is neither read nor summed by parallel workers;
+        # this one is declared PARALLEL SAFE (it only reads). It has a FROM, so
+        # PostgreSQL does not inline it back into a subquery.
+        self.env.cr.execute(SQL(
+            """
+            CREATE OR REPLACE FUNCTION %(name)s(line_id integer, day date, in_currency boolean)
+            RETURNS numeric LANGUAGE sql STABLE PARALLEL SAFE AS $$
+                SELECT COALESCE(SUM(CASE WHEN apr.debit_move_id = line_id
+                                         THEN CASE WHEN in_currency THEN apr.debit_amount_currency
+                                                   ELSE apr.amount END
+                                         ELSE -CASE WHEN in_currency THEN apr.credit_amount_currency
+                                                    ELSE apr.amount END
+                                    END), 0)
+                  FROM account_partial_reconcile apr
+                 WHERE (apr.debit_move_id = line_id OR apr.credit_move_id = line_id)
+                   AND apr.max_date > day
+            $$
+            """, name=SQL.identifier(RECONCILED_AFTER_FUNCTION)))
         return res
 
 

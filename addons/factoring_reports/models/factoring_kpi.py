@@ -10,8 +10,11 @@ KPI_GROUP_BY = (
     "client_id", "debtor_id", "collector_id", "client_manager_id", "sector_id",
     "client_sector_id", "company_id", "currency_id",
 )
-# How far back the count-back DSO looks for sales (months).
+# How far back the count-back DSO looks for sales (months), and how many
+# months are read first: older ones are read only for the groups whose AR
+# those months of sales do not cover (rare: a DSO over a year).
 COUNTBACK_MONTHS = 36
+COUNTBACK_FIRST_MONTHS = 12
 KPI_FIGURES = ("dso", "dso_countback", "bpdso", "add", "dbt", "adp", "cei")
 
 
@@ -140,23 +143,53 @@ class FactoringKpi(models.AbstractModel):
                 [SQL("%s AS grp", grp)]
                 + [SQL("%s AS %s", col(name), SQL.identifier(name)) for name in names]))
 
-        def open_at(day):
-            """Per group, the AR at ``day`` and the part not yet due then."""
+        def monthly_sales(first_day, last_day, groups=None):
+            """Per group and month, the sales (positive items) dated from
+            ``first_day`` to ``last_day`` within the count-back's months, and
+            those within the period; only ``groups`` when given."""
             return SQL(
                 """
-                SELECT o.grp, SUM(o.residual_at) AS total,
-                       SUM(o.residual_at) FILTER (WHERE o.due_date >= %(day)s) AS current
-                  FROM (%(items)s) o
-                 GROUP BY o.grp
+                SELECT s.grp, date_trunc('month', s.date)::date AS month,
+                       SUM(s.balance) FILTER (WHERE s.date >= %(countback_start)s) AS sales,
+                       SUM(s.balance) FILTER (WHERE s.date >= %(start)s) AS period_sales
+                  FROM (%(sold)s) s
+                 WHERE s.balance > 0 AND %(groups)s
+                 GROUP BY s.grp, date_trunc('month', s.date)
                 """,
-                day=day, items=items(("open_at", None, day), "due_date", "residual_at"))
+                countback_start=countback_start, start=date_from,
+                sold=items(("dated", first_day, last_day), "date", "balance"),
+                groups=SQL("s.grp IN %s", tuple(groups)) if groups else SQL("TRUE"))
 
         # the groups: those with an item dated on or before the period's end
         # (one is enough for the portfolio)
         groups = items(("dated", None, date_to), limit=None if group_by else 1)
         if group_by:
             groups = SQL("SELECT DISTINCT g.grp FROM (%s) g", groups)
-        sales_from = min(date_from, countback_start)
+        # the count-back's first months (and the whole period): older months
+        # below, for the groups that need them
+        first_months = kpi.countback_months(date_to, COUNTBACK_FIRST_MONTHS)
+        # (whole months: the count-back divides by a month's sales)
+        sales_from = min(date_from.replace(day=1), max(countback_start, first_months[-1][0]))
+        # the AR at the period's end (total and not yet due) and at the day
+        # before its start, and the sales per month: one pass over the items that
+        # can be open at either day and those dated in the months read
+        ar_sales = SQL(
+            """
+            SELECT o.grp, date_trunc('month', o.date)::date AS month,
+                   SUM(o.residual_at) AS ending,
+                   SUM(o.residual_at) FILTER (WHERE o.due_date >= %(end)s) AS current,
+                   SUM(o.residual_since) AS beginning,
+                   SUM(o.balance) FILTER (WHERE o.balance > 0 AND o.date >= %(sales_from)s
+                                            AND o.date >= %(countback_start)s) AS sales,
+                   SUM(o.balance) FILTER (WHERE o.balance > 0 AND o.date >= %(start)s)
+                       AS period_sales
+              FROM (%(items)s) o
+             GROUP BY o.grp, date_trunc('month', o.date)
+            """,
+            end=date_to, start=date_from, sales_from=sales_from,
+            countback_start=countback_start, items=items(
+                ("open_or_dated", begin, date_to, sales_from), "date", "due_date", "balance",
+                "residual_at", "residual_since"))
         # No JIT compilation for this one query: PostgreSQL compiled about a
         # thousand functions for it (10 s at full scale, twice the query's own
         # time); set for the transaction (set_config(..., true) as SET LOCAL)
@@ -166,18 +199,10 @@ class FactoringKpi(models.AbstractModel):
         rows = self.env.execute_query_dict(SQL(
             """
             WITH grp AS (%(groups)s),
-            ending AS (%(ending)s),
-            beginning AS (%(beginning)s),
-            months AS (
-                SELECT s.grp, date_trunc('month', s.date)::date AS month,
-                       SUM(s.balance) FILTER (WHERE s.date >= %(countback_start)s) AS sales,
-                       SUM(s.balance) FILTER (WHERE s.date >= %(start)s) AS period_sales
-                  FROM (%(sold)s) s
-                 WHERE s.balance > 0
-                 GROUP BY s.grp, date_trunc('month', s.date)
-            ),
-            monthly AS (
-                SELECT grp, SUM(period_sales) AS sales,
+            months AS (%(ar_sales)s),
+            ar AS (
+                SELECT grp, SUM(ending) AS ending, SUM(current) AS current,
+                       SUM(beginning) AS beginning, SUM(period_sales) AS sales,
                        json_object_agg(month, sales) FILTER (WHERE sales IS NOT NULL)
                            AS monthly_sales
                   FROM months GROUP BY grp
@@ -192,32 +217,42 @@ class FactoringKpi(models.AbstractModel):
                  GROUP BY p.grp
             )
             SELECT grp.grp,
-                   COALESCE(ending.total, 0) AS ending_ar,
-                   COALESCE(ending.current, 0) AS ending_current_ar,
-                   COALESCE(beginning.total, 0) AS beginning_ar,
-                   COALESCE(monthly.sales, 0) AS sales,
+                   COALESCE(ar.ending, 0) AS ending_ar,
+                   COALESCE(ar.current, 0) AS ending_current_ar,
+                   COALESCE(ar.beginning, 0) AS beginning_ar,
+                   COALESCE(ar.sales, 0) AS sales,
                    COALESCE(paid.amount, 0) AS paid_amount,
                    COALESCE(paid.count, 0) AS paid_count,
                    COALESCE(paid.dbt, 0) AS paid_dbt,
                    COALESCE(paid.adp, 0) AS paid_adp,
-                   monthly.monthly_sales
+                   ar.monthly_sales
               FROM grp
-              LEFT JOIN ending ON ending.grp = grp.grp
-              LEFT JOIN beginning ON beginning.grp = grp.grp
+              LEFT JOIN ar ON ar.grp = grp.grp
               LEFT JOIN paid ON paid.grp = grp.grp
-              LEFT JOIN monthly ON monthly.grp = grp.grp
             """,
-            groups=groups, ending=open_at(date_to), beginning=open_at(begin),
-            sold=items(("dated", sales_from, date_to), "date", "balance"),
+            groups=groups, ar_sales=ar_sales,
             paid=items(("paid_between", date_from, date_to), "balance", "due_date",
                        "invoice_date", "paid_date"),
-            start=date_from, end=date_to, countback_start=countback_start,
         ))
-        self.env.execute_query(SQL("SELECT set_config('jit', %s, true)", jit))
         for row in rows:
             for key in ("ending_ar", "ending_current_ar", "beginning_ar", "sales",
                         "paid_amount", "paid_dbt", "paid_adp"):
                 row[key] = float(row[key])
             row["monthly_sales"] = {
                 month: float(value) for month, value in (row["monthly_sales"] or {}).items()}
+        # the older months, for the groups whose AR the first months' sales do
+        # not cover (the count-back goes on past them)
+        if sales_from > countback_start:
+            uncovered = {row["grp"]: row for row in rows if row["ending_ar"] > sum(
+                value for value in row["monthly_sales"].values() if value > 0)}
+            if uncovered:
+                older = self.env.execute_query(monthly_sales(
+                    countback_start, fields.Date.subtract(sales_from, days=1),
+                    groups=uncovered if group_by else None))
+                for grp, month, sales, _period_sales in older:
+                    if sales:
+                        monthly = uncovered[grp]["monthly_sales"]
+                        key = month.isoformat()
+                        monthly[key] = monthly.get(key, 0.0) + float(sales)
+        self.env.execute_query(SQL("SELECT set_config('jit', %s, true)", jit))
         return rows

@@ -110,6 +110,10 @@ class FactoringAgingReport(models.Model):
 
     @property
     def _table_query(self):
+        # No JIT compilation for the rest of this transaction (a request): for
+        # a million items PostgreSQL spent 0.4-0.5 s compiling, a third of the
+        # query's time, before reading a row (set_config(..., true) is SET LOCAL).
+        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
         return self._factoring_aging_sql(self._factoring_as_of_date())
 
     @api.model

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.account_move_line import RECONCILED_AFTER_FUNCTION
+
 # Where every report of this addon reads receivable items from: posted lines
 # on receivable accounts, factored (client set) or own invoices alike. The
 # debtor is the commercial partner; collector and sector are the debtor's, the
@@ -38,18 +40,23 @@ ITEM_COLUMNS = SQL("""
 
 
 
-def open_at(day):
+def open_at(day, since=None):
     """SQL condition on the journal items ``l``: those that can be open at the
-    end of ``day``: dated on or before it, and open now (Odoo's partial index
-    ``account_move_line_unreconciled_index``, predicate "reconciled IS NOT
-    TRUE") or last reconciled after it (this addon's index on the last
-    reconciliation date of reconciled lines). A bitmap OR of the two indexes:
-    as of today the second finds nothing."""
-    return SQL(
-        """l.date <= %(day)s
-           AND (l.reconciled IS NOT TRUE
-                OR (l.reconciled AND l.factoring_last_reconcile_date > %(day)s))""",
+    end of ``day`` (or of ``since``, an earlier day): dated on or before it, and
+    open now (Odoo's partial index ``account_move_line_unreconciled_index``,
+    predicate "reconciled IS NOT TRUE") or last reconciled after it (this
+    addon's index on the last reconciliation date and the date of reconciled
+    lines). As of today the second finds nothing."""
+    condition = SQL(
+        """(l.date <= %(day)s
+            AND (l.reconciled IS NOT TRUE
+                 OR (l.reconciled AND l.factoring_last_reconcile_date > %(day)s)))""",
         day=day)
+    if since:
+        condition = SQL(
+            """(%s OR (l.reconciled AND l.factoring_last_reconcile_date > %s
+                        AND l.date <= %s))""", condition, since, since)
+    return condition
 
 
 def residual_at(day, currency=False):
@@ -62,29 +69,20 @@ def residual_at(day, currency=False):
     - last reconciled on or before it: its stored residual (Odoo's
       ``amount_residual``, the amount minus every partial reconciliation);
     - otherwise (instalments straddling the day): the stored residual plus what
-      was reconciled with it after the day (a debit line gets it back, a credit
-      line gives it back), from the reconciliations of that line only."""
-    if currency:
-        amount, residual = "amount_currency", "amount_residual_currency"
-        debit_part, credit_part = "debit_amount_currency", "credit_amount_currency"
-    else:
-        amount, residual, debit_part, credit_part = "balance", "amount_residual", "amount", "amount"
+      was reconciled with it after the day, from that line's reconciliations
+      (the ``factoring_reconciled_after`` function, see account.move.line).
+
+    Right for every line, not only the candidates of ``open_at``."""
+    amount, residual = (("amount_currency", "amount_residual_currency") if currency
+                        else ("balance", "amount_residual"))
     return SQL(
         """CASE WHEN l.factoring_first_reconcile_date IS NULL
                      OR l.factoring_first_reconcile_date > %(day)s THEN l.%(amount)s
                 WHEN l.factoring_last_reconcile_date <= %(day)s THEN l.%(residual)s
-                ELSE l.%(residual)s
-                     + COALESCE((SELECT SUM(apr.%(debit_part)s)
-                                   FROM account_partial_reconcile apr
-                                  WHERE apr.debit_move_id = l.id
-                                    AND apr.max_date > %(day)s), 0)
-                     - COALESCE((SELECT SUM(apr.%(credit_part)s)
-                                   FROM account_partial_reconcile apr
-                                  WHERE apr.credit_move_id = l.id
-                                    AND apr.max_date > %(day)s), 0)
+                ELSE l.%(residual)s + %(after)s(l.id, %(day)s, %(currency)s)
            END""",
         day=day, amount=SQL.identifier(amount), residual=SQL.identifier(residual),
-        debit_part=SQL.identifier(debit_part), credit_part=SQL.identifier(credit_part))
+        after=SQL.identifier(RECONCILED_AFTER_FUNCTION), currency=bool(currency))
 
 
 class FactoringItemReport(models.Model):
@@ -150,6 +148,7 @@ class FactoringItemReport(models.Model):
     @property
     def _table_query(self):
         scope = self.env.context.get("factoring_item_scope")
+        open_scope = bool(scope) and scope[0] in ("open_at", "open_or_dated")
         paid_date = SQL("CASE WHEN l.reconciled THEN l.factoring_last_reconcile_date END")
         return SQL(
             """
@@ -158,6 +157,7 @@ class FactoringItemReport(models.Model):
                    l.balance AS balance,
                    l.amount_residual AS amount_residual,
                    %(residual_at)s AS residual_at,
+                   %(residual_since)s AS residual_since,
                    l.reconciled AS reconciled,
                    %(paid_date)s AS paid_date,
                    %(paid_date)s - COALESCE(sl.invoice_date, m.invoice_date, l.date)
@@ -169,9 +169,12 @@ class FactoringItemReport(models.Model):
              WHERE %(where)s AND %(scope)s
             """,
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
-            # the KPIs' AR at a day: the residual at the "open_at" scope's day
-            residual_at=(residual_at(scope[2]) if scope and scope[0] == "open_at"
-                         else SQL("NULL::numeric")),
+            # the KPIs' AR: the residual at the "open_at" scope's last day, and
+            # at its first day (when given) of the items dated by then
+            residual_at=(residual_at(scope[2]) if open_scope else SQL("NULL::numeric")),
+            residual_since=(
+                SQL("CASE WHEN l.date <= %s THEN %s END", scope[1], residual_at(scope[1]))
+                if open_scope and scope[1] else SQL("NULL::numeric")),
             scope=self._factoring_item_scope(scope),
         )
 
@@ -182,18 +185,24 @@ class FactoringItemReport(models.Model):
         item). Filtering the lines before the partners are joined is what makes
         the KPIs read a few candidates instead of the whole ledger:
 
-        - ``("open_at", D)``: the items that can be open at D, dated on or before
-          D and open now or last reconciled after D (``open_at``); its
-          ``residual_at`` column is then the residual at D;
+        - ``("open_at", D1, D2)``: the items that can be open at D2 or at D1 (None:
+          D2 only), dated on or before it and open now or last reconciled after
+          it (``open_at``); the ``residual_at`` column is then the residual at
+          D2 and ``residual_since`` the residual at D1 (of the items dated by then);
+        - ``("open_or_dated", D1, D2, D0)``: the same, and the positive items
+          dated D0 to D2 (the KPIs' AR and sales in one pass);
         - ``("dated", D1, D2)``: dated D1 (None: any) to D2;
         - ``("paid_between", D1, D2)``: paid items (reconciled, positive) whose
           last reconciliation is dated D1 to D2.
         """
         if not scope:
             return SQL("TRUE")
-        kind, date_from, date_to = scope
+        kind, date_from, date_to, *dated_from = scope
         if kind == "open_at":
-            return open_at(date_to)
+            return open_at(date_to, since=date_from)
+        if kind == "open_or_dated":
+            return SQL("(%s OR (l.balance > 0 AND l.date BETWEEN %s AND %s))",
+                       open_at(date_to, since=date_from), dated_from[0], date_to)
         if kind == "dated":
             if date_from:
                 return SQL("l.date BETWEEN %s AND %s", date_from, date_to)

@@ -159,9 +159,20 @@ class TestKpiApi(ReportsCommon):
         # the KPIs read only candidates (items open at a date, dated in a range,
         # paid in the period): the same inputs as summing every item's history
         Kpi = self.env["factoring.kpi"].with_user(self.manager)
+        # (the count-back reads older months only when the first twelve's sales
+        # do not cover the AR: compared by the figure they give; July 2027 is
+        # covered by Aug-Sep 2026, Aug and Dec 2027 are not)
         periods = [SEPT, (date(2026, 8, 1), date(2026, 10, 31)),
                    (date(2026, 9, 12), date(2026, 9, 12)), (date(2026, 10, 1), date(2026, 12, 31)),
-                   (date(2023, 1, 1), date(2026, 9, 30)), (date(2026, 1, 1), date(2026, 7, 31))]
+                   (date(2023, 1, 1), date(2026, 9, 30)), (date(2026, 1, 1), date(2026, 7, 31)),
+                   (date(2027, 7, 1), date(2027, 7, 31)), (date(2027, 8, 15), date(2027, 8, 31)),
+                   (date(2027, 12, 1), date(2027, 12, 31))]
+
+        def countback(date_to, ending_ar, monthly):
+            return kpi.dso_countback(ending_ar, [
+                (monthly.get(start.isoformat(), 0.0), days)
+                for start, _end, days in kpi.countback_months(date_to, COUNTBACK_MONTHS)])
+
         for date_from, date_to in periods:
             for group_by in (None, *KPI_GROUP_BY):
                 for domain in ([], [("is_factored", "=", False)]):
@@ -170,11 +181,30 @@ class TestKpiApi(ReportsCommon):
                         got = {row["grp"]: (
                             row["ending_ar"], row["ending_current_ar"], row["beginning_ar"],
                             row["sales"], row["paid_amount"], row["paid_count"],
-                            row["paid_dbt"], row["paid_adp"], row["monthly_sales"])
+                            row["paid_dbt"], row["paid_adp"],
+                            countback(date_to, row["ending_ar"], row["monthly_sales"]))
                             for row in Kpi._kpi_inputs(date_from, date_to, group_by,
                                                        Domain(domain))}
-                        self.assertEqual(got, reference_inputs(
-                            Kpi.env, date_from, date_to, group_by, Domain(domain)))
+                        expected = {
+                            grp: (*values[:8], countback(date_to, values[0], values[8]))
+                            for grp, values in reference_inputs(
+                                Kpi.env, date_from, date_to, group_by, Domain(domain)).items()}
+                        self.assertEqual(got, expected)
+
+    def test_countback_reads_older_months_when_needed(self):
+        """December 2027: AR 13,000 (nothing paid or sold since October 2026).
+        The last twelve months have no sales, so the count-back goes on: Dec 2027
+        back to Oct 2026 without sales (365 + 31 + 30 + 31 = 457 days), September
+        2026 10,000 leaves 3,000 (30 days), August 7,500: 3,000 / 7,500 x 31."""
+        Kpi = self.env["factoring.kpi"].with_user(self.manager)
+        [result] = Kpi.get_kpis("2027-12-01", "2027-12-31")
+        self.assertAlmostEqual(result["ending_ar"], 13000)
+        self.assertAlmostEqual(result["dso_countback"], 457 + 30 + 3000 / 7500 * 31)
+        # July 2027: Aug 2026 - Jul 2027 cover it: Jul 2027 back to Oct 2026
+        # (31 + 30 + 31 + 31 + 28 + 31 + 30 + 31 + 30 + 31 = 304 days), then Sep
+        # 2026 and 3,000 of August's 7,500 as above
+        [result] = Kpi.get_kpis("2027-07-01", "2027-07-31")
+        self.assertAlmostEqual(result["dso_countback"], 304 + 30 + 3000 / 7500 * 31)
 
     def test_portfolio_kpis(self):
         [result] = self.kpis()

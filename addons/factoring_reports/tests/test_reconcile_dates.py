@@ -3,7 +3,11 @@ from datetime import date
 from odoo.tests import tagged
 
 from ..hooks import uninstall_hook
-from ..models.account_move_line import RECONCILED_SPAN_INDEX, fill_reconcile_dates
+from ..models.account_move_line import (
+    RECONCILED_AFTER_FUNCTION,
+    RECONCILED_SPAN_INDEX,
+    fill_reconcile_dates,
+)
 from .common import ReportsCommon
 
 
@@ -133,15 +137,22 @@ class TestReconcileDates(ReportsCommon):
         [row] = kpis.get_kpis("2026-09-01", "2026-09-30", domain=domain)
         self.assertEqual((row["paid_count"], row["paid_amount"]), (1, 1500))
 
-    def test_span_index_and_uninstall(self):
+    def test_span_index_function_and_uninstall(self):
         self.env.cr.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = 'account_move_line'"
             " AND indexname = %s", [RECONCILED_SPAN_INDEX])
         [(definition,)] = self.env.cr.fetchall()
         self.assertIn("(factoring_last_reconcile_date, date)", definition)
         self.assertIn("WHERE reconciled", definition)
-        # uninstalling the addon drops it (rolled back with the test)
+        # the function the residual at D reads instalments with: parallel safe
+        self.env.cr.execute("SELECT proparallel FROM pg_proc WHERE proname = %s",
+                            [RECONCILED_AFTER_FUNCTION])
+        self.assertEqual(self.env.cr.fetchall(), [("s",)])
+        # uninstalling the addon drops both (rolled back with the test)
         uninstall_hook(self.env)
         self.env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
                             [RECONCILED_SPAN_INDEX])
+        self.assertFalse(self.env.cr.fetchall())
+        self.env.cr.execute("SELECT 1 FROM pg_proc WHERE proname = %s",
+                            [RECONCILED_AFTER_FUNCTION])
         self.assertFalse(self.env.cr.fetchall())
