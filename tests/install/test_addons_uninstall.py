@@ -11,7 +11,8 @@ database. This test drives ``odoo-bin`` in subprocesses on a scratch database
    without a sibling;
 2. ``odoo-bin module uninstall <addon>``;
 3. nothing of the addon is left: its models, its records (``ir_model_data``),
-   the columns its fields added to other models' tables.
+   the columns its fields added to other models' tables, the SQL functions and
+   indexes it created.
 
 Then ``factoring_base``'s own funding tests (fund, pay, fee) pass on that
 database. It takes a few minutes per addon on a busy machine.
@@ -111,12 +112,24 @@ class TestAddonsUninstall(BaseCase):
             "AND o.res_id = f.id AND o.module != d.module)", addon)]
         return models, columns
 
+    def sql_objects(self):
+        """The SQL functions and indexes named after factoring (an addon may
+        create them in its models' init, on other addons' tables too)."""
+        return query(
+            "SELECT 'function', proname FROM pg_proc WHERE proname LIKE 'factoring%%' "
+            "UNION ALL SELECT 'index', indexname FROM pg_indexes "
+            "WHERE indexname LIKE '%%factoring%%' ORDER BY 1, 2")
+
     def test_each_addon_installs_alone_and_uninstalls_cleanly(self):
         addons = addons_to_check()
         self.assertTrue(addons, "no addon besides factoring_base in addons/")
         conf = ("-c", config["config"], "-d", DB, "--log-level=warn")
+        # factoring_base first: what is there before each addon comes
+        self.assert_ok(*run(*conf, "-i", BASE, "--with-demo", "--stop-after-init"),
+                       f"install {BASE} with its demo data")
         for addon in addons:
             with self.subTest(addon=addon):
+                sql_objects = self.sql_objects()
                 self.assert_ok(*run(*conf, "-i", addon, "--with-demo", "--stop-after-init"),
                                f"install {addon} with its demo data")
                 self.assertEqual(self.installed(), [[BASE], [addon]],
@@ -139,6 +152,8 @@ class TestAddonsUninstall(BaseCase):
                 self.assertEqual(query(
                     "SELECT count(*) FROM ir_model_data WHERE module = %s", addon), [[0]],
                     f"{addon}'s records are gone")
+                self.assertEqual(self.sql_objects(), sql_objects,
+                                 f"{addon}'s SQL functions and indexes are dropped")
 
         returncode, log = run(
             "-c", config["config"], "-d", DB, "--log-level=info",
