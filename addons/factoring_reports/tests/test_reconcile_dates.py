@@ -1,5 +1,7 @@
 from datetime import date
 
+from odoo import Command
+
 from odoo.tests import tagged
 
 from ..hooks import uninstall_hook
@@ -156,3 +158,34 @@ class TestReconcileDates(ReportsCommon):
         self.env.cr.execute("SELECT 1 FROM pg_proc WHERE proname = %s",
                             [RECONCILED_AFTER_FUNCTION])
         self.assertFalse(self.env.cr.fetchall())
+
+    def test_instalments_in_a_foreign_currency(self):
+        """U1: 1,000 USD invoiced 1 Sep 2026 at 2 USD per EUR (500 EUR); 300 USD
+        paid 10 Sep and 700 USD 20 Sep at the same rate. As of 15 Sep: 700 USD
+        open, 350 EUR; the function reads the currency side of the instalment
+        after the date."""
+        self.env["res.currency.rate"].create({
+            "name": date(2026, 1, 1), "rate": 2.0, "currency_id": self.usd.id,
+            "company_id": self.company.id})
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.debtor_a.id,
+            "invoice_date": date(2026, 9, 1), "invoice_date_due": date(2026, 10, 1),
+            "currency_id": self.usd.id,
+            "invoice_line_ids": [Command.create({
+                "name": "U1", "quantity": 1, "price_unit": 1000,
+                "tax_ids": [Command.clear()]})],
+        })
+        move.action_post()
+        u1 = move.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable")
+        self.assertEqual((u1.amount_currency, u1.balance), (1000, 500))
+        for amount, day in ((300, date(2026, 9, 10)), (700, date(2026, 9, 20))):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move.line", active_ids=u1.ids,
+            ).create({"payment_date": day, "amount": amount, "currency_id": self.usd.id,
+                      "journal_id": self.bank_journal.id})._create_payments()
+        self.assertTrue(u1.reconciled)
+        row = self.env["factoring.aging.report"].with_context(
+            factoring_aging_date="2026-09-15").search([("move_line_id", "=", u1.id)])
+        self.assertEqual((row.residual_currency, row.residual), (700, 350))
+        self.assertEqual(row.currency_id, self.usd)
