@@ -117,17 +117,19 @@ class FactoringKpi(models.AbstractModel):
 
     @api.model
     def _kpi_inputs(self, date_from, date_to, group_by, domain):
-        """One set-based query: per group, the AR at the day before the period
-        and at its end (total and current), the period's sales, the paid items'
-        weighted days and the monthly sales for the count-back DSO.
+        """Per group, the AR at the day before the period and at its end (total
+        and current), the period's sales, the paid items' weighted days and the
+        monthly sales for the count-back DSO: one set-based query, and a second
+        one for the count-back's older months when a group needs them.
 
         The AR at D of an item is its amount minus the partial reconciliations
         dated (``max_date``) on or before D, as in the aging report (the item
-        report's ``residual_at`` column in the ``open_at`` scope). Each input
-        reads its own candidates (items open at a date, dated in a range, last
-        reconciled in the period: index ranges on the lines' dates), each
-        through ``factoring.item.report`` with the caller's record rules and
-        ``domain``, and is summed per group before the inputs are joined."""
+        report's ``residual_at`` and ``residual_since`` columns). One pass reads
+        the items that can be open at either date and the positive items dated
+        in the months read (``open_or_dated`` scope: index ranges on the lines'
+        dates), another the items last reconciled in the period; both through
+        ``factoring.item.report`` with the caller's record rules and ``domain``,
+        summed per group before they are joined."""
         Item = self.env["factoring.item.report"]
         begin = fields.Date.subtract(date_from, days=1)
         countback_start = kpi.countback_months(date_to, COUNTBACK_MONTHS)[-1][0]
