@@ -1,7 +1,6 @@
 from datetime import date
 
 from odoo import Command
-
 from odoo.tests import tagged
 
 from ..hooks import uninstall_hook
