@@ -17,14 +17,15 @@ class ReportsCommon(FactoringCommon):
         cls.manager = cls.users["manager"]
 
     @classmethod
-    def make_invoice(cls, partner, amount, invoice_date, due_date, ref=None):
-        """Post an own customer invoice without taxes; return its receivable item."""
+    def make_invoice(cls, partner, amount, invoice_date, due_date, ref=None, currency=None):
+        """Post an own customer invoice without taxes (in euros, or ``currency``);
+        return its receivable item."""
         move = cls.env["account.move"].create({
             "move_type": "out_invoice",
             "partner_id": partner.id,
             "invoice_date": invoice_date,
             "invoice_date_due": due_date,
-            "currency_id": cls.eur.id,
+            "currency_id": (currency or cls.eur).id,
             "ref": ref,
             "invoice_line_ids": [Command.create({
                 "name": ref or "Goods",
@@ -37,7 +38,7 @@ class ReportsCommon(FactoringCommon):
         item = move.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable")
         assert item.date_maturity == due_date, (item.date_maturity, due_date)
-        assert item.balance == amount, item.balance
+        assert item.amount_currency == amount, item.amount_currency
         return item
 
     @classmethod

@@ -1,6 +1,5 @@
 from datetime import date
 
-from odoo import Command
 from odoo.tests import tagged
 
 from ..hooks import uninstall_hook
@@ -166,17 +165,8 @@ class TestReconcileDates(ReportsCommon):
         self.env["res.currency.rate"].create({
             "name": date(2026, 1, 1), "rate": 2.0, "currency_id": self.usd.id,
             "company_id": self.company.id})
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.debtor_a.id,
-            "invoice_date": date(2026, 9, 1), "invoice_date_due": date(2026, 10, 1),
-            "currency_id": self.usd.id,
-            "invoice_line_ids": [Command.create({
-                "name": "U1", "quantity": 1, "price_unit": 1000,
-                "tax_ids": [Command.clear()]})],
-        })
-        move.action_post()
-        u1 = move.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable")
+        u1 = self.make_invoice(self.debtor_a, 1000, date(2026, 9, 1), date(2026, 10, 1), "U1",
+                               currency=self.usd)
         self.assertEqual((u1.amount_currency, u1.balance), (1000, 500))
         for amount, day in ((300, date(2026, 9, 10)), (700, date(2026, 9, 20))):
             self.env["account.payment.register"].with_context(
