@@ -38,7 +38,9 @@ class FactoringKpi(models.AbstractModel):
             ``currency_id``.
         :param domain: optional domain on ``factoring.item.report`` restricting
             the items (e.g. ``[('is_factored', '=', True)]``).
-        :return: a list with one dict per group, sorted by group name: ``group``
+        :return: a list with one dict per group (a group with AR at either date,
+            sales or paid items in the period; the portfolio when it has any
+            item by the period's end), sorted by group name: ``group``
             (``[id, name]``, or ``False`` for the portfolio or items without a
             value), the inputs (``days``, ``months``, ``beginning_ar``,
             ``ending_ar``, ``ending_current_ar``, ``sales``, ``paid_amount``,
@@ -162,11 +164,16 @@ class FactoringKpi(models.AbstractModel):
                 sold=items(("dated", first_day, last_day), "date", "balance"),
                 groups=SQL("s.grp IN %s", tuple(groups)) if groups else SQL("TRUE"))
 
-        # the groups: those with an item dated on or before the period's end
-        # (one is enough for the portfolio)
-        groups = items(("dated", None, date_to), limit=None if group_by else 1)
+        # the groups: for the portfolio, one row when it has an item dated on
+        # or before the period's end; per group, those with AR at either date,
+        # sales in the period or items paid in it (not every group that ever
+        # had an item: that was a scan of the whole ledger)
         if group_by:
-            groups = SQL("SELECT DISTINCT g.grp FROM (%s) g", groups)
+            groups = SQL("""SELECT grp FROM ar
+                             WHERE ending <> 0 OR beginning <> 0 OR sales <> 0
+                             UNION SELECT grp FROM paid""")
+        else:
+            groups = items(("dated", None, date_to), limit=1)
         # the count-back's first months (and the whole period): older months
         # below, for the groups that need them
         first_months = kpi.countback_months(date_to, COUNTBACK_FIRST_MONTHS)
@@ -200,8 +207,7 @@ class FactoringKpi(models.AbstractModel):
         self.env.execute_query(SQL("SELECT set_config('jit', 'off', true)"))
         rows = self.env.execute_query_dict(SQL(
             """
-            WITH grp AS (%(groups)s),
-            months AS (%(ar_sales)s),
+            WITH months AS (%(ar_sales)s),
             ar AS (
                 SELECT grp, SUM(ending) AS ending, SUM(current) AS current,
                        SUM(beginning) AS beginning, SUM(period_sales) AS sales,
@@ -217,7 +223,8 @@ class FactoringKpi(models.AbstractModel):
                        SUM(p.balance * (p.paid_date - p.invoice_date)) AS adp
                   FROM (%(paid)s) p
                  GROUP BY p.grp
-            )
+            ),
+            grp AS (%(groups)s)
             SELECT grp.grp,
                    COALESCE(ar.ending, 0) AS ending_ar,
                    COALESCE(ar.current, 0) AS ending_current_ar,

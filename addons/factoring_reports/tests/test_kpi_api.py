@@ -96,11 +96,16 @@ def reference_inputs(env, date_from, date_to, group_by, domain):
           LEFT JOIN adj ON adj.grp = bal.grp
           LEFT JOIN paid ON paid.grp = bal.grp
           LEFT JOIN monthly ON monthly.grp = bal.grp
-         -- groups with nothing open, sold or paid in or before the period are left out
-         WHERE bal.ending IS NOT NULL OR paid.amount IS NOT NULL
+         -- the portfolio: when it has an item by the period's end; a group: when
+         -- it has AR at either date, sales in the period or items paid in it
+         WHERE %(keep)s
         """,
         items=items_sql, begin=begin, start=date_from, end=date_to,
         countback_start=countback_start,
+        keep=SQL("""COALESCE(bal.ending, 0) - COALESCE(adj.ending, 0) <> 0
+                    OR COALESCE(bal.beginning, 0) - COALESCE(adj.beginning, 0) <> 0
+                    OR COALESCE(bal.sales, 0) <> 0 OR paid.amount IS NOT NULL""")
+        if group_by else SQL("bal.ending IS NOT NULL OR paid.amount IS NOT NULL"),
     ))
     return {row["grp"]: (
         float(row["ending_ar"]), float(row["ending_current_ar"]), float(row["beginning_ar"]),

@@ -178,3 +178,20 @@ class TestReconcileDates(ReportsCommon):
             factoring_aging_date="2026-09-15").search([("move_line_id", "=", u1.id)])
         self.assertEqual((row.residual_currency, row.residual), (700, 350))
         self.assertEqual(row.currency_id, self.usd)
+
+    def test_grouped_kpis_leave_out_groups_without_activity(self):
+        """October 2026: debtor A's I1 is paid in full on 5 Oct (a paid item of
+        the period; 4,000 open on 30 Sep, the day before); debtor
+        B's I2 and C1 were matched on 12 Sep, so B has no AR at either date, no
+        sales and nothing paid in October: B is not a row. In December neither
+        has anything; the portfolio is still one row (it has items by then)."""
+        self.reconcile_c1()
+        domain = [("debtor_id", "in", (self.debtor_a | self.debtor_b).ids)]
+        kpis = self.env["factoring.kpi"].with_user(self.manager)
+        rows = kpis.get_kpis("2026-10-01", "2026-10-31", group_by="debtor_id", domain=domain)
+        self.assertEqual([row["group"][0] for row in rows], [self.debtor_a.id])
+        self.assertEqual((rows[0]["beginning_ar"], rows[0]["paid_count"]), (4000, 1))
+        self.assertEqual(
+            kpis.get_kpis("2026-12-01", "2026-12-31", group_by="debtor_id", domain=domain), [])
+        [portfolio] = kpis.get_kpis("2026-12-01", "2026-12-31", domain=domain)
+        self.assertEqual((portfolio["ending_ar"], portfolio["paid_count"]), (0, 0))
