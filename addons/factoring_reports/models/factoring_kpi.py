@@ -171,7 +171,7 @@ class FactoringKpi(models.AbstractModel):
         if group_by:
             groups = SQL("""SELECT grp FROM ar
                              WHERE ending <> 0 OR beginning <> 0 OR sales <> 0
-                             UNION SELECT grp FROM paid""")
+                                OR paid_count > 0""")
         else:
             groups = items(("dated", None, date_to), limit=1)
         # the count-back's first months (and the whole period): older months
@@ -191,14 +191,24 @@ class FactoringKpi(models.AbstractModel):
                    SUM(o.balance) FILTER (WHERE o.balance > 0 AND o.date >= %(sales_from)s
                                             AND o.date >= %(countback_start)s) AS sales,
                    SUM(o.balance) FILTER (WHERE o.balance > 0 AND o.date >= %(start)s)
-                       AS period_sales
+                       AS period_sales,
+                   SUM(o.balance) FILTER (WHERE %(paid)s) AS paid_amount,
+                   COUNT(*) FILTER (WHERE %(paid)s) AS paid_count,
+                   SUM(o.balance * (o.paid_date - o.due_date)) FILTER (WHERE %(paid)s)
+                       AS paid_dbt,
+                   SUM(o.balance * (o.paid_date - o.invoice_date)) FILTER (WHERE %(paid)s)
+                       AS paid_adp
               FROM (%(items)s) o
              GROUP BY o.grp, date_trunc('month', o.date)
             """,
             end=date_to, start=date_from, sales_from=sales_from,
-            countback_start=countback_start, items=items(
-                ("open_or_dated", begin, date_to, sales_from), "date", "due_date", "balance",
-                "residual_at", "residual_since"))
+            countback_start=countback_start,
+            # paid in full in the period (paid_date is set on reconciled items;
+            # each is in the pass: open the day before the period, or sold in it)
+            paid=SQL("o.balance > 0 AND o.paid_date BETWEEN %s AND %s", date_from, date_to),
+            items=items(
+                ("open_or_dated", begin, date_to, sales_from), "date", "due_date",
+                "invoice_date", "balance", "paid_date", "residual_at", "residual_since"))
         # No JIT compilation for this one query: PostgreSQL compiled about a
         # thousand functions for it (10 s at full scale, twice the query's own
         # time); set for the transaction (set_config(..., true) as SET LOCAL)
@@ -212,17 +222,10 @@ class FactoringKpi(models.AbstractModel):
                 SELECT grp, SUM(ending) AS ending, SUM(current) AS current,
                        SUM(beginning) AS beginning, SUM(period_sales) AS sales,
                        json_object_agg(month, sales) FILTER (WHERE sales IS NOT NULL)
-                           AS monthly_sales
+                           AS monthly_sales,
+                       SUM(paid_amount) AS paid_amount, SUM(paid_count)::integer AS paid_count,
+                       SUM(paid_dbt) AS paid_dbt, SUM(paid_adp) AS paid_adp
                   FROM months GROUP BY grp
-            ),
-            paid AS (
-                SELECT p.grp,
-                       SUM(p.balance) AS amount,
-                       COUNT(*) AS count,
-                       SUM(p.balance * (p.paid_date - p.due_date)) AS dbt,
-                       SUM(p.balance * (p.paid_date - p.invoice_date)) AS adp
-                  FROM (%(paid)s) p
-                 GROUP BY p.grp
             ),
             grp AS (%(groups)s)
             SELECT grp.grp,
@@ -230,18 +233,15 @@ class FactoringKpi(models.AbstractModel):
                    COALESCE(ar.current, 0) AS ending_current_ar,
                    COALESCE(ar.beginning, 0) AS beginning_ar,
                    COALESCE(ar.sales, 0) AS sales,
-                   COALESCE(paid.amount, 0) AS paid_amount,
-                   COALESCE(paid.count, 0) AS paid_count,
-                   COALESCE(paid.dbt, 0) AS paid_dbt,
-                   COALESCE(paid.adp, 0) AS paid_adp,
+                   COALESCE(ar.paid_amount, 0) AS paid_amount,
+                   COALESCE(ar.paid_count, 0) AS paid_count,
+                   COALESCE(ar.paid_dbt, 0) AS paid_dbt,
+                   COALESCE(ar.paid_adp, 0) AS paid_adp,
                    ar.monthly_sales
               FROM grp
               LEFT JOIN ar ON ar.grp = grp.grp
-              LEFT JOIN paid ON paid.grp = grp.grp
             """,
             groups=groups, ar_sales=ar_sales,
-            paid=items(("paid_between", date_from, date_to), "balance", "due_date",
-                       "invoice_date", "paid_date"),
         ))
         for row in rows:
             for key in ("ending_ar", "ending_current_ar", "beginning_ar", "sales",

@@ -148,7 +148,7 @@ class FactoringItemReport(models.Model):
     @property
     def _table_query(self):
         scope = self.env.context.get("factoring_item_scope")
-        open_scope = bool(scope) and scope[0] in ("open_at", "open_or_dated")
+        open_scope = bool(scope) and scope[0] == "open_or_dated"
         paid_date = SQL("CASE WHEN l.reconciled THEN l.factoring_last_reconcile_date END")
         return SQL(
             """
@@ -169,7 +169,7 @@ class FactoringItemReport(models.Model):
              WHERE %(where)s AND %(scope)s
             """,
             columns=ITEM_COLUMNS, from_=ITEM_FROM, where=ITEM_WHERE, paid_date=paid_date,
-            # the KPIs' AR: the residual at the "open_at" scope's last day, and
+            # the KPIs' AR: the residual at the "open_or_dated" scope's last day, and
             # at its first day (when given) of the items dated by then
             residual_at=(residual_at(scope[2]) if open_scope else SQL("NULL::numeric")),
             residual_since=(
@@ -185,21 +185,18 @@ class FactoringItemReport(models.Model):
         item). Filtering the lines before the partners are joined is what makes
         the KPIs read a few candidates instead of the whole ledger:
 
-        - ``("open_at", D1, D2)``: the items that can be open at D2 or at D1 (None:
-          D2 only), dated on or before it and open now or last reconciled after
-          it (``open_at``); the ``residual_at`` column is then the residual at
-          D2 and ``residual_since`` the residual at D1 (of the items dated by then);
-        - ``("open_or_dated", D1, D2, D0)``: the same, and the positive items
-          dated D0 to D2 (the KPIs' AR and sales in one pass);
-        - ``("dated", D1, D2)``: dated D1 (None: any) to D2;
-        - ``("paid_between", D1, D2)``: paid items (reconciled, positive) whose
-          last reconciliation is dated D1 to D2.
+        - ``("open_or_dated", D1, D2, D0)``: the items that can be open at D2 or
+          at D1 (``open_at``), and the positive items dated D0 to D2 (D0 on or
+          before D1's next day); the ``residual_at`` column is then the
+          residual at D2 and ``residual_since`` the residual at D1 (of the items
+          dated by then). An item paid in full after D1 and by D2 is among
+          them: dated by D1 it was open at D1, dated later it is dated from D0
+          (the KPIs' AR, sales and paid items in one pass);
+        - ``("dated", D1, D2)``: dated D1 (None: any) to D2.
         """
         if not scope:
             return SQL("TRUE")
         kind, date_from, date_to, *dated_from = scope
-        if kind == "open_at":
-            return open_at(date_to, since=date_from)
         if kind == "open_or_dated":
             return SQL("(%s OR (l.balance > 0 AND l.date BETWEEN %s AND %s))",
                        open_at(date_to, since=date_from), dated_from[0], date_to)
@@ -207,9 +204,4 @@ class FactoringItemReport(models.Model):
             if date_from:
                 return SQL("l.date BETWEEN %s AND %s", date_from, date_to)
             return SQL("l.date <= %s", date_to)
-        if kind == "paid_between":
-            return SQL(
-                """l.reconciled AND l.balance > 0
-                   AND l.factoring_last_reconcile_date BETWEEN %s AND %s""",
-                date_from, date_to)
         raise ValueError(scope)
