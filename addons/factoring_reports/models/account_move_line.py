@@ -1,11 +1,16 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
+from odoo.addons.factoring_base.models.factoring_guard import check_protected
+
 # The partial index the aging and the KPIs find "reconciled after D" with, and
 # the function that sums what was reconciled with a line after D (see
 # AccountMoveLine.init); both dropped by the uninstall hook.
 RECONCILED_SPAN_INDEX = "account_move_line_factoring_reconciled_span_index"
 RECONCILED_AFTER_FUNCTION = "factoring_reconciled_after"
+# Computed from the reconciliations only: never written by anyone (the ORM's
+# recomputation does not go through write).
+RECONCILE_DATE_FIELDS = ("factoring_first_reconcile_date", "factoring_last_reconcile_date")
 
 
 class AccountMoveLine(models.Model):
@@ -43,6 +48,17 @@ class AccountMoveLine(models.Model):
                      .mapped("max_date") if d]
             line.factoring_first_reconcile_date = min(dates) if dates else False
             line.factoring_last_reconcile_date = max(dates) if dates else False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_protected(self.browse(), vals_list, RECONCILE_DATE_FIELDS,
+                        lambda vals: vals.get("name") or self._description)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected(self, [vals], RECONCILE_DATE_FIELDS,
+                        lambda _vals: ", ".join(self.mapped("display_name")[:3]))
+        return super().write(vals)
 
     def init(self):
         res = super().init()

@@ -1,6 +1,7 @@
 from datetime import date
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
 
 from ..hooks import uninstall_hook
 from ..models.account_move_line import (
@@ -195,3 +196,24 @@ class TestReconcileDates(ReportsCommon):
             kpis.get_kpis("2026-12-01", "2026-12-31", group_by="debtor_id", domain=domain), [])
         [portfolio] = kpis.get_kpis("2026-12-01", "2026-12-31", domain=domain)
         self.assertEqual((portfolio["ending_ar"], portfolio["paid_count"]), (0, 0))
+
+    def test_dates_cannot_be_written(self):
+        """The dates are the reconciliations': a direct write or create over
+        RPC is refused, for an accountant and for the superuser alike."""
+        accountant = new_test_user(
+            self.env, login="fact_reports_accountant", groups="account.group_account_manager",
+            company_id=self.company.id, company_ids=self.company.ids)
+        for env in (self.env(user=accountant), self.env):
+            with self.subTest(user=env.user.login), self.assertRaises(UserError):
+                self.i1.with_env(env).write({"factoring_last_reconcile_date": "2020-01-01"})
+        with self.assertRaises(UserError):
+            self.i2.write({"factoring_first_reconcile_date": "2020-01-01"})
+        with self.assertRaises(UserError):
+            self.env["account.move.line"].create({
+                "move_id": self.i2.move_id.id, "account_id": self.i2.account_id.id,
+                "name": "forged", "balance": 0,
+                "factoring_last_reconcile_date": "2020-01-01"})
+        self.assertEqual(self.i1.factoring_last_reconcile_date, date(2026, 10, 5))
+        # what the ORM computes still lands (a reconciliation is not a write)
+        (self.c1 | self.i2).reconcile()
+        self.assertEqual(self.i2.factoring_last_reconcile_date, date(2026, 9, 12))
