@@ -128,10 +128,10 @@ class FactoringKpi(models.AbstractModel):
         dated (``max_date``) on or before D, as in the aging report (the item
         report's ``residual_at`` and ``residual_since`` columns). One pass reads
         the items that can be open at either date and the positive items dated
-        in the months read (``open_or_dated`` scope: index ranges on the lines'
-        dates), another the items last reconciled in the period; both through
-        ``factoring.item.report`` with the caller's record rules and ``domain``,
-        summed per group before they are joined."""
+        in the months read (``open_or_dated`` scope), which include every item
+        paid in full in the period; through ``factoring.item.report`` with the
+        caller's record rules and ``domain``, summed per group and month, then
+        per group."""
         Item = self.env["factoring.item.report"]
         begin = fields.Date.subtract(date_from, days=1)
         countback_start = kpi.countback_months(date_to, COUNTBACK_MONTHS)[-1][0]
