@@ -50,6 +50,13 @@ log "ruff $("$LINT_VENV/bin/ruff" --version | cut -d' ' -f2): ruff check --no-fi
 "$LINT_VENV/bin/ruff" check --no-fix --output-format=concise . || failed+=(ruff)
 log "pylint-odoo $("$LINT_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("pylint-odoo"))'): pylint --rcfile=.pylintrc ${targets[*]}"
 "$LINT_VENV/bin/pylint" --rcfile=.pylintrc --output-format=text "${targets[@]}" || failed+=(pylint-odoo)
+# --- translations: every .pot entry has a Turkish
+# translation (tr.po complete, no fuzzy/obsolete entry, placeholders kept). List
+# what is missing as a .po fragment to fill: python3 scripts/check_translations.py --missing
+log "translations: scripts/check_translations.py --lang tr"
+"$LINT_VENV/bin/python" scripts/check_translations.py --lang tr || failed+=(translations)
+# --- end translations
+
 if [ "${#failed[@]}" -gt 0 ]; then
     die "lint: ${failed[*]} reported problems (above)"
 fi
