@@ -21,7 +21,14 @@ translation as a ready-to-fill .po fragment (the .pot's comments, msgid and an
 empty msgstr) under a ``# ===== addons/<addon>/i18n/<lang>.po`` line: fill the
 msgstr and append the entries to that file. Exit status 0.
 
-Needs only Python 3 (its own small .po reader; no polib, no Odoo).
+With --sync it rewrites each <lang>.po from the current .pot, as msgmerge would:
+the .pot's entries in its order with their comments, the existing translations
+(and fuzzy flags) kept, new entries with an empty msgstr (to fill; the check
+fails until then), entries gone from the .pot dropped. Then fill the empty
+msgstr (--missing lists them). --sync needs polib (in Odoo's virtualenv:
+``.venv/bin/python scripts/check_translations.py --sync``).
+
+The check itself needs only Python 3 (its own small .po reader; no polib, no Odoo).
 """
 
 import argparse
@@ -264,6 +271,47 @@ def fragment(entries):
     return "\n".join(out)
 
 
+def sync_addon(addons_dir, addon, lang):
+    """Rewrite <lang>.po from the .pot, keeping its translations; return
+    (kept, added, dropped) entry counts."""
+    import polib  # noqa: PLC0415 (only --sync needs it)
+
+    i18n = os.path.join(addons_dir, addon, "i18n")
+    pot = polib.pofile(os.path.join(i18n, f"{addon}.pot"), wrapwidth=78)
+    po_path = os.path.join(i18n, f"{lang}.po")
+    old = polib.pofile(po_path, wrapwidth=78) if os.path.isfile(po_path) else polib.POFile()
+    existing = {(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
+    new = polib.POFile(wrapwidth=78)
+    new.header = pot.header
+    metadata = dict(pot.metadata)
+    metadata.update({k: v for k, v in old.metadata.items()
+                     if k in ("Last-Translator", "Language-Team", "Language", "Plural-Forms")})
+    metadata.setdefault("Language", lang)
+    if not re.match(r"nplurals=\d+", metadata.get("Plural-Forms") or ""):
+        metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
+    new.metadata = metadata
+    kept = added = 0
+    for entry in pot:
+        if entry.obsolete:
+            continue
+        before = existing.pop((entry.msgctxt, entry.msgid), None)
+        copy = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, comment=entry.comment,
+                             tcomment=entry.tcomment, occurrences=entry.occurrences,
+                             flags=[f for f in entry.flags if f != "fuzzy"],
+                             msgid_plural=entry.msgid_plural)
+        if before is not None and (before.msgstr or before.msgstr_plural):
+            copy.msgstr = before.msgstr
+            copy.msgstr_plural = dict(before.msgstr_plural)
+            if "fuzzy" in before.flags:
+                copy.flags.append("fuzzy")
+            kept += 1
+        else:
+            added += 1
+        new.append(copy)
+    new.save(po_path)
+    return kept, added, len(existing)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("addons", nargs="*", help="addons to check (default: every addon)")
@@ -271,8 +319,16 @@ def main(argv=None):
     parser.add_argument("--addons-dir", default=os.path.join(ROOT, "addons"))
     parser.add_argument("--missing", action="store_true",
                         help="print the untranslated .pot entries as a .po fragment to fill")
+    parser.add_argument("--sync", action="store_true",
+                        help="rewrite each .po from its .pot, keeping the translations (needs polib)")
     args = parser.parse_args(argv)
     total_problems = 0
+    if args.sync:
+        for addon in addons_of(args.addons_dir, args.addons):
+            kept, added, dropped = sync_addon(args.addons_dir, addon, args.lang)
+            print(f"addons/{addon}/i18n/{args.lang}.po: {kept} translations kept, "
+                  f"{added} new entries to translate, {dropped} entries no longer in the .pot dropped")
+        return 0
     for addon in addons_of(args.addons_dir, args.addons):
         problems, missing = check_addon(args.addons_dir, addon, args.lang)
         if args.missing:

@@ -107,3 +107,21 @@ def test_stale_and_obsolete_entries_are_reported():
         text = "\n".join(problems)
         assert "stale entry" in text and "Gone from the pot" in text
         assert "obsolete entry" in text and "Long gone" in text
+
+
+def test_sync_keeps_translations_adds_new_entries_and_drops_stale_ones():
+    with tempfile.TemporaryDirectory() as tmp:
+        po = _copy_addon(tmp)
+        pot = os.path.join(tmp, "factoring_limits", "i18n", "factoring_limits.pot")
+        _header, before = check_translations.read_po(po)
+        # a string gone from the code, and a new one
+        _edit(pot, 'msgid "Headroom"\nmsgstr ""', 'msgid "Spare room"\nmsgstr ""')
+        kept, added, dropped = check_translations.sync_addon(tmp, "factoring_limits", "tr")
+        assert (kept, added, dropped) == (len(before) - 1, 1, 1)
+        problems, missing = check_translations.check_addon(tmp, "factoring_limits", "tr")
+        assert [e.msgid for e in missing] == ["Spare room"]
+        assert len(problems) == 1 and "untranslated 'Spare room'" in problems[0]
+        header, after = check_translations.read_po(po)
+        assert "Language: tr" in header.msgstr and "Plural-Forms: nplurals=2" in header.msgstr
+        old = {e.msgid: e.msgstr for e in before}
+        assert all(e.msgstr == old[e.msgid] for e in after if e.msgid != "Spare room")
