@@ -83,65 +83,79 @@ def _unquote(text, path, lineno):
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text[1:-1])
 
 
+class _PoReader:
+    """Reads a .po/.pot file line by line into Entry objects."""
+
+    KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(".*)$')
+
+    def __init__(self, path):
+        self.path = path
+        self.entries = []
+        self.cur = Entry()
+        self.field = None  # ("msgid",), ("msgstr",), ("msgstr_plural", n)...
+        self.seen_keyword = False
+
+    def flush(self):
+        if self.seen_keyword:
+            self.entries.append(self.cur)
+        self.cur, self.field, self.seen_keyword = Entry(), None, False
+
+    def comment(self, line):
+        if self.seen_keyword:
+            self.flush()
+        self.cur.comments.append(line)
+        if line.startswith("#,"):
+            self.cur.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
+
+    def keyword(self, match, lineno, obsolete):
+        keyword, index, rest = match.groups()
+        in_msgstr = self.field and self.field[0].startswith("msgstr")
+        if keyword in ("msgctxt", "msgid") and self.seen_keyword and in_msgstr:
+            self.flush()
+        self.cur.obsolete = self.cur.obsolete or obsolete
+        if not self.seen_keyword:
+            self.cur.line = lineno
+        self.seen_keyword = True
+        value = _unquote(rest, self.path, lineno)
+        if keyword == "msgstr" and index is not None:
+            self.field = ("msgstr_plural", int(index))
+            self.cur.msgstr_plural[int(index)] = value
+        else:
+            self.field = (keyword,)
+            setattr(self.cur, keyword, value)
+
+    def continuation(self, line, lineno):
+        value = _unquote(line, self.path, lineno)
+        if self.field[0] == "msgstr_plural":
+            self.cur.msgstr_plural[self.field[1]] += value
+        else:
+            setattr(self.cur, self.field[0], (getattr(self.cur, self.field[0]) or "") + value)
+
+    def feed(self, raw, lineno):
+        line = raw.rstrip("\n")
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].lstrip()
+        if not line.strip():
+            self.flush()
+        elif line.startswith("#") and not obsolete:
+            self.comment(line)
+        elif match := self.KEYWORD.match(line):
+            self.keyword(match, lineno, obsolete)
+        elif line.lstrip().startswith('"') and self.field:
+            self.continuation(line, lineno)
+        else:
+            raise ValueError(f"{self.path}:{lineno}: cannot read {raw!r}")
+
+
 def read_po(path):
     """Return (header Entry or None, [Entry]) of a .po/.pot file."""
-    entries = []
-    cur = Entry()
-    field = None  # ("msgid",) / ("msgstr",) / ("msgstr_plural", n) ...
-    seen_keyword = False
-
-    def flush():
-        nonlocal cur, field, seen_keyword
-        if seen_keyword:
-            entries.append(cur)
-        cur, field, seen_keyword = Entry(), None, False
-
+    reader = _PoReader(path)
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
-            line = raw.rstrip("\n")
-            obsolete = line.startswith("#~")
-            if obsolete:
-                line = line[2:].lstrip()
-            if not line.strip():
-                flush()
-                continue
-            if line.startswith("#") and not obsolete:
-                if seen_keyword:
-                    flush()
-                cur.comments.append(line)
-                if line.startswith("#,"):
-                    cur.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
-                continue
-            if obsolete:
-                if seen_keyword and field == ("msgstr",) and line.startswith("msgctxt"):
-                    flush()
-                cur.obsolete = True
-            m = re.match(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(".*)$', line)
-            if m:
-                keyword, index, rest = m.groups()
-                if keyword in ("msgctxt", "msgid") and seen_keyword and field and field[0].startswith("msgstr"):
-                    flush()
-                    cur.obsolete = obsolete
-                if not seen_keyword:
-                    cur.line = lineno
-                seen_keyword = True
-                value = _unquote(rest, path, lineno)
-                if keyword == "msgstr" and index is not None:
-                    field = ("msgstr_plural", int(index))
-                    cur.msgstr_plural[int(index)] = value
-                else:
-                    field = (keyword,)
-                    setattr(cur, keyword, value)
-                continue
-            if line.lstrip().startswith('"') and field:
-                value = _unquote(line, path, lineno)
-                if field[0] == "msgstr_plural":
-                    cur.msgstr_plural[field[1]] += value
-                else:
-                    setattr(cur, field[0], (getattr(cur, field[0]) or "") + value)
-                continue
-            raise ValueError(f"{path}:{lineno}: cannot read {raw!r}")
-    flush()
+            reader.feed(raw, lineno)
+    reader.flush()
+    entries = reader.entries
     header = None
     if entries and entries[0].msgid == "" and entries[0].msgctxt is None:
         header = entries.pop(0)

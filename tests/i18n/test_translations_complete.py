@@ -1,17 +1,11 @@
 """Every entry of each addon's .pot has a Turkish translation in its tr.po
 (scripts/check_translations.py, also run by `make lint`), and the check itself
 catches what it must catch."""
-import importlib.util
 import os
 import shutil
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_spec = importlib.util.spec_from_file_location(
-    "check_translations", os.path.join(ROOT, "scripts", "check_translations.py"))
-check_translations = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check_translations)
-ADDONS = os.path.join(ROOT, "addons")
+from po_files import ADDONS, check_translations
 
 
 def test_every_pot_entry_has_a_turkish_translation():

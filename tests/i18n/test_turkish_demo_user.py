@@ -4,19 +4,14 @@ logs in as that user over HTTP, as the web client does, and reads the menus,
 the fields of the factoring screens and the debtor statement: each text of ours
 is the one of the addons' ``tr.po``, so a missing or unloaded translation fails.
 """
-import importlib.util
 import json
 import os
+
+from po_files import ADDONS, check_translations
 
 from odoo.fields import Domain
 from odoo.tests import HttpCase, tagged
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_spec = importlib.util.spec_from_file_location(
-    "check_translations", os.path.join(ROOT, "scripts", "check_translations.py"))
-check_translations = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check_translations)
-ADDONS = os.path.join(ROOT, "addons")
 OUR_MODULES = tuple(check_translations.addons_of(ADDONS))
 LOGIN = "collector1"
 # the screens a collector works in, and the models the menus and fields come from
@@ -109,7 +104,7 @@ class TestTurkishDemoUser(HttpCase):
                 self.assertIn(turkish[name]["string"], self._tr(label), f"{model}.{name}")
                 checked += 1
                 for (value, label_en), (value_tr, label_tr) in zip(
-                        field.get("selection") or [], turkish[name].get("selection") or []):
+                        field.get("selection") or [], turkish[name].get("selection") or [], strict=True):
                     self.assertEqual(value, value_tr)
                     if (model, name, value) in our_values:
                         self.assertIn(label_tr, self._tr(label_en), f"{model}.{name}={value}")
