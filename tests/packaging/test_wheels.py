@@ -21,6 +21,7 @@ needs), then does what an integrator does with them:
 Then every addon is installed, and Odoo resolves each one to the copy in the
 new environment's site-packages. About two minutes (no demo data).
 """
+
 import ast
 import email.parser
 import json
@@ -46,10 +47,7 @@ ODOO_SERIES = "19.0"
 
 def our_addons():
     """{addon name: its manifest} for every addon of addons/."""
-    return {
-        m.parent.name: ast.literal_eval(m.read_text())
-        for m in sorted(ADDONS.glob("*/__manifest__.py"))
-    }
+    return {m.parent.name: ast.literal_eval(m.read_text()) for m in sorted(ADDONS.glob("*/__manifest__.py"))}
 
 
 def wheel_metadata(wheel):
@@ -64,14 +62,14 @@ def run(cmd, env_extra=None, **kwargs):
     the new environment sees only what it has itself."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(env_extra or {})
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                            timeout=1800, check=False, env=env, **kwargs)
+    result = subprocess.run(
+        [str(c) for c in cmd], capture_output=True, text=True, timeout=1800, check=False, env=env, **kwargs
+    )
     return result.returncode, result.stdout + result.stderr
 
 
 @tagged("post_install", "-at_install", "factoring_packaging")
 class TestWheels(BaseCase):
-
     def setUp(self):
         super().setUp()
         tmp = tempfile.TemporaryDirectory(prefix="factoring-wheels-")
@@ -90,8 +88,10 @@ class TestWheels(BaseCase):
     def build_wheels(self):
         """scripts/wheels.sh into a scratch folder: {addon name: wheel path}."""
         dist = self.tmp / "dist"
-        self.assert_ok(*run(["bash", PROJECT / "scripts" / "wheels.sh"], cwd=PROJECT,
-                            env_extra={"WHEELS_DIR": str(dist)}), "make wheels")
+        self.assert_ok(
+            *run(["bash", PROJECT / "scripts" / "wheels.sh"], cwd=PROJECT, env_extra={"WHEELS_DIR": str(dist)}),
+            "make wheels",
+        )
         wheels = {}
         for wheel in sorted(dist.glob("*.whl")):
             match = re.fullmatch(r"odoo_addon_(\w+)-([\d.]+)-py3-none-any\.whl", wheel.name)
@@ -110,16 +110,20 @@ class TestWheels(BaseCase):
                 self.assertRegex(version, r"^%s(\.\d+)?$" % re.escape(manifest["version"]))
                 self.assertTrue(version.startswith(ODOO_SERIES + "."), version)
                 expected = {f"odoo=={ODOO_SERIES}.*"}
-                expected |= {f"odoo-addon-{dep}=={ODOO_SERIES}.*"
-                             for dep in manifest.get("depends", []) if dep in manifests}
+                expected |= {
+                    f"odoo-addon-{dep}=={ODOO_SERIES}.*" for dep in manifest.get("depends", []) if dep in manifests
+                }
                 expected |= set(manifest.get("external_dependencies", {}).get("python", []))
-                self.assertEqual(set(meta.get_all("Requires-Dist") or []), expected,
-                                 f"{addon}: Odoo, its factoring dependencies and its "
-                                 "Python libraries, nothing else (Odoo's own addons come with Odoo)")
+                self.assertEqual(
+                    set(meta.get_all("Requires-Dist") or []),
+                    expected,
+                    f"{addon}: Odoo, its factoring dependencies and its "
+                    "Python libraries, nothing else (Odoo's own addons come with Odoo)",
+                )
 
     def make_venv(self):
         """A new virtual environment that sees .venv's packages (Odoo's requirements,
-        and the Odoo source through .venv's own .pth file): {python, site}."""
+        and the Odoo source through .venv's own .pth file): (python, site-packages)."""
         venv = self.tmp / "venv"
         self.assert_ok(*run([sys.executable, "-m", "venv", venv]), "python -m venv")
         python = venv / "bin" / "python"
@@ -128,7 +132,8 @@ class TestWheels(BaseCase):
         site = Path(site.strip())
         # after the environment's own site-packages: the wheels come first
         (site / "factoring_shared_venv.pth").write_text(
-            f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
+            f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n"
+        )
         return python, site
 
     def test_addons_install_from_their_wheels(self):
@@ -138,40 +143,72 @@ class TestWheels(BaseCase):
         self.check_metadata(wheels, manifests)
 
         python, site = self.make_venv()
-        self.assert_ok(*run([python, "-m", "pip", "install", "-q", "--no-index", "--no-deps",
-                             *wheels.values()]), "pip install the wheels")
+        self.assert_ok(
+            *run([python, "-m", "pip", "install", "-q", "--no-index", "--no-deps", *wheels.values()]),
+            "pip install the wheels",
+        )
         code, listing = run([python, "-m", "pip", "list", "--format=json"])
         self.assertEqual(code, 0, listing)
         installed = {d["name"]: d["version"] for d in json.loads(listing.strip().splitlines()[-1])}
         for addon, wheel in wheels.items():
-            self.assertEqual(installed.get(f"odoo-addon-{addon}"),
-                             wheel_metadata(wheel)["Version"], f"pip list shows {addon}")
+            self.assertEqual(
+                installed.get(f"odoo-addon-{addon}"), wheel_metadata(wheel)["Version"], f"pip list shows {addon}"
+            )
 
         addons_path = str(ODOO_SRC / "addons")  # NOT the repository's addons/
         names = ",".join(manifests)
-        self.assert_ok(*run([python, ODOO_SRC / "odoo-bin", "-c", config["config"], "-d", DB,
-                             "--addons-path", addons_path, "-i", names, "--stop-after-init",
-                             "--log-level=warn"], cwd=self.tmp),
-                       "odoo-bin -i from the wheels' environment")
+        self.assert_ok(
+            *run(
+                [
+                    python,
+                    ODOO_SRC / "odoo-bin",
+                    "-c",
+                    config["config"],
+                    "-d",
+                    DB,
+                    "--addons-path",
+                    addons_path,
+                    "-i",
+                    names,
+                    "--stop-after-init",
+                    "--log-level=warn",
+                ],
+                cwd=self.tmp,
+            ),
+            "odoo-bin -i from the wheels' environment",
+        )
 
         # where that Odoo finds each addon, and what the database says
-        code, out = run([python, "-c", (
-            "import json, sys\n"
-            "from odoo.tools import config\n"
-            "from odoo.modules.module import get_module_path, initialize_sys_path\n"
-            "from odoo.sql_db import db_connect\n"
-            "config.parse_config(['-c', sys.argv[1], '--addons-path', sys.argv[2]])\n"
-            "initialize_sys_path()\n"
-            "names = sys.argv[4].split(',')\n"
-            "with db_connect(sys.argv[3]).cursor() as cr:\n"
-            "    cr.execute('SELECT name, state FROM ir_module_module WHERE name = ANY(%s)', [names])\n"
-            "    states = dict(cr.fetchall())\n"
-            "print(json.dumps({'paths': {n: get_module_path(n) for n in names}, 'states': states}))\n"
-        ), config["config"], addons_path, DB, names], cwd=self.tmp)
+        code, out = run(
+            [
+                python,
+                "-c",
+                (
+                    "import json, sys\n"
+                    "from odoo.tools import config\n"
+                    "from odoo.modules.module import get_module_path, initialize_sys_path\n"
+                    "from odoo.sql_db import db_connect\n"
+                    "config.parse_config(['-c', sys.argv[1], '--addons-path', sys.argv[2]])\n"
+                    "initialize_sys_path()\n"
+                    "names = sys.argv[4].split(',')\n"
+                    "with db_connect(sys.argv[3]).cursor() as cr:\n"
+                    "    cr.execute('SELECT name, state FROM ir_module_module WHERE name = ANY(%s)', [names])\n"
+                    "    states = dict(cr.fetchall())\n"
+                    "print(json.dumps({'paths': {n: get_module_path(n) for n in names}, 'states': states}))\n"
+                ),
+                config["config"],
+                addons_path,
+                DB,
+                names,
+            ],
+            cwd=self.tmp,
+        )
         self.assertEqual(code, 0, out)
         found = json.loads(out.strip().splitlines()[-1])
         self.assertEqual(found["states"], dict.fromkeys(manifests, "installed"))
         for addon in manifests:
-            self.assertEqual(found["paths"][addon], str(site / "odoo" / "addons" / addon),
-                             f"{addon} is loaded from the wheel's copy in site-packages, "
-                             "not from the repository")
+            self.assertEqual(
+                found["paths"][addon],
+                str(site / "odoo" / "addons" / addon),
+                f"{addon} is loaded from the wheel's copy in site-packages, not from the repository",
+            )
