@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make lint`: the pre-commit checks of .pre-commit-config.yaml (OCA's 19.0
-# template: ruff, pylint-odoo, oca-odoo-pre-commit-hooks, prettier, whool,
+# template: ruff, pylint-odoo, oca-odoo-pre-commit-hooks, prettier, eslint, whool,
 # the readme and hygiene hooks) on every file of the repository:
 #
 #   pre-commit run --all-files
