@@ -11,7 +11,7 @@
 #   make wheels  build each addon's wheel (odoo-addon-<name>, whool) into dist/
 #   make stop    stop the project's PostgreSQL cluster
 #   make status  show where the cluster is, its port and state
-#   make clean   stop the cluster and delete .venv, the cluster, .odoo-data, .odoo-local.conf, .logs
+#   make clean   stop the cluster and delete .venv, .venv-lint, the cluster, .odoo-data, .odoo-local.conf, .logs, dist
 #
 # Useful variables (environment or make command line):
 #   ODOO_SRC=/path/to/odoo-19.0   FACTORING_PGPORT=54321   FACTORING_MODULES=mod1,mod2
