@@ -28,6 +28,7 @@ from pathlib import Path
 
 from docutils.core import publish_string
 from docutils.utils import SystemMessage
+from docutils.writers import html5_polyglot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,7 @@ BADGE_LICENSES = {"AGPL-3": "AGPL--3", "LGPL-3": "LGPL--3", "GPL-3": "GPL--3"}
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([\w+-]*)\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 MARKER = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+|$)")
+LIST_START = re.compile(r"^([-*+]|\d+[.)]|#\.)(\s|$)")
 TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 # characters that may precede / follow an inline markup in reStructuredText
@@ -288,12 +290,16 @@ def render_blocks(blocks, levels):
 
 def render_table(rows):
     width = max(len(row) for row in rows)
-    lines = [".. list-table::", "   :header-rows: 1", ""]
+    # Bootstrap's classes: Odoo's Apps screen draws the table with them
+    lines = [".. list-table::", "   :header-rows: 1", "   :class: table table-sm table-bordered", ""]
     for row in rows:
         row = row + [""] * (width - len(row))
         for col, cell in enumerate(row):
             prefix = "   * - " if col == 0 else "     - "
-            lines.append((prefix + inline(cell)).rstrip())
+            text = inline(cell)
+            if LIST_START.match(text):  # a cell "-" is text, not a list
+                text = "\\" + text
+            lines.append((prefix + text).rstrip())
     return lines
 
 
@@ -381,26 +387,53 @@ def build_rst(addon):
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+class CodeTranslator(html5_polyglot.HTMLTranslator):
+    """Inline literals as <code> (docutils writes <span class="docutils
+    literal">, which only its own style sheet shows in a fixed font)."""
+
+    def visit_literal(self, node):
+        if "code" not in node["classes"]:
+            node["classes"].append("code")
+        super().visit_literal(node)
+
+
+class CodeWriter(html5_polyglot.Writer):
+    def __init__(self):
+        super().__init__()
+        self.translator_class = CodeTranslator
+
+
+# for the file opened on its own: Odoo's Apps screen drops it and uses its own
+STYLE = ("<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:0 1em;line-height:1.45}"
+         "code,pre{background:#f4f4f4}pre{padding:.5em;overflow:auto}"
+         "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.2em .4em;vertical-align:top}"
+         "td p,li p{margin:.2em 0}</style>")
+
+
 def build_html(addon, rst):
     overrides = {
-        "embed_stylesheet": True,
+        # no style sheet: Odoo's Apps screen drops <style> and uses its own
+        "stylesheet_path": "",
+        "stylesheet": "",
+        "embed_stylesheet": False,
         "file_insertion_enabled": False,
         "raw_enabled": False,
         "halt_level": 2,          # a warning (bad markup) stops the generator
         "report_level": 2,
-        "output_encoding": "unicode",
+        "toc_backlinks": "none",
+        "output_encoding": "utf-8",     # and <meta charset="utf-8"> in the head
         "xml_declaration": False,
         "_disable_config": True,
         "warning_stream": False,
     }
     try:
         html = publish_string(source=rst, source_path=str(addon / "README.rst"),
-                              writer_name="html5", settings_overrides=overrides)
+                              writer=CodeWriter(), settings_overrides=overrides).decode("utf-8")
     except SystemMessage as error:
         raise SystemExit("%s: the generated README.rst is not valid: %s" % (addon.name, error)) from None
     # no docutils version in the file: the same fragments give the same bytes
     html = re.sub(r'<meta name="generator"[^>]*>\n?', "", html)
-    return html
+    return html.replace("</head>", STYLE + "\n</head>", 1)
 
 
 def addons_to_process(paths):
