@@ -163,23 +163,27 @@ class FactoringKpi(models.AbstractModel):
     def _kpi_formulas(self):
         """Each figure's formula in the words of the screens (the KPI lines'
         tooltips and the first part of each explanation)."""
-        _ = self.env._
         return {
-            "dso": _("DSO = ending AR ÷ credit sales of the period × days of the period"),
-            "dso_countback": _(
+            "dso": self.env._(
+                "DSO = ending AR ÷ credit sales of the period × days of the period"),
+            "dso_countback": self.env._(
                 "Count-back DSO: the months of credit sales the ending AR consumes, newest "
                 "first; a month consumed whole counts its days, the month where the AR runs "
                 "out counts the remainder ÷ its sales × its days"),
-            "bpdso": _("BPDSO = current (not yet due) ending AR ÷ credit sales × days"),
-            "add": _("ADD = DSO − BPDSO"),
-            "dbt": _("DBT = Σ paid amount × (paid date − due date) ÷ Σ paid amount, over the "
-                     "items paid in full in the period (early payment counts negative)"),
-            "adp": _("ADP = Σ paid amount × (paid date − invoice date) ÷ Σ paid amount, over "
-                     "the items paid in full in the period"),
-            "cei": _("CEI = Σ collected ÷ Σ collectible × 100 over the months of the period; "
-                     "a month's collected = AR at its start + its credit sales − AR at its "
-                     "end, its collectible = AR at its start + its credit sales − current "
-                     "(not yet due) AR at its end"),
+            "bpdso": self.env._(
+                "BPDSO = current (not yet due) ending AR ÷ credit sales × days"),
+            "add": self.env._("ADD = DSO − BPDSO"),
+            "dbt": self.env._(
+                "DBT = Σ paid amount × (paid date − due date) ÷ Σ paid amount, over the items "
+                "paid in full in the period (early payment counts negative)"),
+            "adp": self.env._(
+                "ADP = Σ paid amount × (paid date − invoice date) ÷ Σ paid amount, over the "
+                "items paid in full in the period"),
+            "cei": self.env._(
+                "CEI = Σ collected ÷ Σ collectible × 100 over the months of the period; a "
+                "month's collected = AR at its start + its credit sales − AR at its end, its "
+                "collectible = AR at its start + its credit sales − current (not yet due) AR "
+                "at its end"),
         }
 
     @api.model
@@ -187,7 +191,6 @@ class FactoringKpi(models.AbstractModel):
         """Per figure of one ``get_kpis`` result, its formula, the inputs the
         figure is computed from and the figure, as the screens show them (a
         manager can redo the arithmetic by hand): ``{figure: text}``."""
-        _ = self.env._
 
         def amount(value):
             return formatLang(self.env, value, digits=2)
@@ -195,58 +198,59 @@ class FactoringKpi(models.AbstractModel):
         def figure(key, value=None, suffix=""):
             value = result[key] if value is None else value
             if value is False:
-                return _("undefined")
+                return self.env._("undefined")
             return formatLang(self.env, value, digits=KPI_DIGITS[key]) + suffix
 
         def month(day):
             return format_date(self.env, day, date_format="MMM y")
 
-        no_sales = _("undefined: no credit sales in the period")
-        nothing_paid = _("undefined: no item paid in full in the period")
+        no_sales = self.env._("undefined: no credit sales in the period")
+        nothing_paid = self.env._("undefined: no item paid in full in the period")
         formulas = self._kpi_formulas()
         texts = {}
         days = result["days"]
-        texts["dso"] = _(
+        texts["dso"] = self.env._(
             "%(ending)s ÷ %(sales)s × %(days)s = %(value)s", ending=amount(result["ending_ar"]),
             sales=amount(result["sales"]), days=days,
             value=figure("dso") if result["dso"] is not False else no_sales)
-        texts["bpdso"] = _(
+        texts["bpdso"] = self.env._(
             "%(current)s ÷ %(sales)s × %(days)s = %(value)s",
             current=amount(result["ending_current_ar"]), sales=amount(result["sales"]),
             days=days, value=figure("bpdso") if result["bpdso"] is not False else no_sales)
-        texts["add"] = _("%(dso)s − %(bpdso)s = %(value)s", dso=figure("dso"),
-                         bpdso=figure("bpdso"), value=figure("add"))
+        texts["add"] = self.env._("%(dso)s − %(bpdso)s = %(value)s", dso=figure("dso"),
+                                  bpdso=figure("bpdso"), value=figure("add"))
         steps = []
         for step in result["countback"]:
             if step["sales"] <= 0:
-                steps.append(_("%(month)s: no sales, %(days)s days",
-                               month=month(step["date_from"]), days=step["days"]))
+                steps.append(self.env._("%(month)s: no sales, %(days)s days",
+                                        month=month(step["date_from"]), days=step["days"]))
             elif step["consumed"] < step["sales"]:
-                steps.append(_(
+                steps.append(self.env._(
                     "%(month)s: %(consumed)s of %(sales)s, %(counted)s of %(days)s days",
                     month=month(step["date_from"]), consumed=amount(step["consumed"]),
                     sales=amount(step["sales"]), days=step["days"],
                     counted=formatLang(self.env, step["counted_days"], digits=1)))
             else:
-                steps.append(_("%(month)s: %(sales)s, %(days)s days",
-                               month=month(step["date_from"]), sales=amount(step["sales"]),
-                               days=step["days"]))
-        texts["dso_countback"] = _(
+                steps.append(self.env._(
+                    "%(month)s: %(sales)s, %(days)s days", month=month(step["date_from"]),
+                    sales=amount(step["sales"]), days=step["days"]))
+        texts["dso_countback"] = self.env._(
             "ending AR %(ending)s: %(steps)s = %(value)s", ending=amount(result["ending_ar"]),
-            steps=" + ".join(steps) or _("nothing owed"), value=figure("dso_countback"))
+            steps=" + ".join(steps) or self.env._("nothing owed"),
+            value=figure("dso_countback"))
         for key, weighted in (("dbt", "paid_dbt_days"), ("adp", "paid_adp_days")):
-            texts[key] = _(
+            texts[key] = self.env._(
                 "%(weighted)s ÷ %(paid)s (%(count)s items) = %(value)s",
                 weighted=amount(result[weighted]), paid=amount(result["paid_amount"]),
                 count=result["paid_count"],
                 value=figure(key) if result[key] is not False else nothing_paid)
-        lines = [_(
+        lines = [self.env._(
             "%(collected)s ÷ %(collectible)s × 100 = %(value)s",
             collected=amount(result["cei_collected"]),
             collectible=amount(result["cei_collectible"]),
             value=figure("cei", suffix=" %") if result["cei"] is not False
-            else _("undefined: nothing to collect"))]
-        lines += [_(
+            else self.env._("undefined: nothing to collect"))]
+        lines += [self.env._(
             "%(month)s: collected %(start)s + %(sales)s − %(end)s = %(collected)s; "
             "collectible %(start)s + %(sales)s − %(current)s = %(collectible)s; CEI %(value)s",
             month=month(m["date_from"]), start=amount(m["beginning_ar"]),

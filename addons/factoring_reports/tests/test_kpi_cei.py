@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.misc import formatLang
 
@@ -152,6 +153,12 @@ class TestCeiWorkedExample(ReportsCommon):
             ["dso", "cei", "add_days"], ["string", "help"])
         self.assertEqual(fields_info["cei"]["help"], formulas["cei"])
         self.assertEqual(fields_info["add_days"]["help"], formulas["add"])
+        # another user reads neither the manager's line nor its months
+        collector_lines = self.env["factoring.kpi.line"].with_user(self.users["collector"])
+        with self.assertRaises(AccessError):
+            collector_lines.browse(line.id).read(["cei_detail"])
+        with self.assertRaises(AccessError):
+            line.cei_month_ids[0].with_user(self.users["collector"]).read(["collected"])
         # the line opens on a form holding every explanation and the months
         arch = self.env["factoring.kpi.line"].with_user(self.manager).get_views(
             [(False, "form")])["views"]["form"]["arch"]
