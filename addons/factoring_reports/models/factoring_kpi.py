@@ -240,7 +240,7 @@ class FactoringKpi(models.AbstractModel):
             value=figure("dso_countback"))
         for key, weighted in (("dbt", "paid_dbt_days"), ("adp", "paid_adp_days")):
             texts[key] = self.env._(
-                "%(weighted)s ÷ %(paid)s (%(count)s items) = %(value)s",
+                "%(weighted)s ÷ %(paid)s (paid items: %(count)s) = %(value)s",
                 weighted=amount(result[weighted]), paid=amount(result["paid_amount"]),
                 count=result["paid_count"],
                 value=figure(key) if result[key] is not False else nothing_paid)
