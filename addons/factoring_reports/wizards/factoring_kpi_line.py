@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FactoringKpiLine(models.TransientModel):
@@ -54,6 +54,7 @@ class FactoringKpiLine(models.TransientModel):
     cei_month_ids = fields.One2many(
         "factoring.kpi.line.month", "line_id", string="CEI per Month", readonly=True)
 
+    @api.model
     def fields_get(self, allfields=None, attributes=None):
         """The figures' tooltips are their formulas, in the words of
         ``factoring.kpi._kpi_formulas`` (one definition for the screens and the
