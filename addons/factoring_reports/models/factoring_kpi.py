@@ -16,6 +16,9 @@ KPI_GROUP_BY = (
 # those months of sales do not cover (rare: a DSO over a year).
 COUNTBACK_MONTHS = 36
 COUNTBACK_FIRST_MONTHS = 12
+# Longest period the KPIs cover (months): the CEI reads the AR at each month
+# end of the period, one column of the query each.
+KPI_MAX_MONTHS = 120
 KPI_FIGURES = ("dso", "dso_countback", "bpdso", "add", "dbt", "adp", "cei")
 # Decimals each figure is shown with (the KPI lines' digits)
 KPI_DIGITS = {"dso": 1, "dso_countback": 1, "bpdso": 1, "add": 1, "dbt": 2, "adp": 2, "cei": 1}
@@ -75,6 +78,11 @@ class FactoringKpi(models.AbstractModel):
             raise UserError(self.env._(
                 "KPIs need a period whose start (%(start)s) is on or before its end (%(end)s).",
                 start=date_from, end=date_to))
+        if kpi.period_months(date_from, date_to) > KPI_MAX_MONTHS:
+            raise UserError(self.env._(
+                "KPIs cover at most %(max)s months; the period %(start)s - %(end)s has "
+                "%(months)s.", max=KPI_MAX_MONTHS, start=date_from, end=date_to,
+                months=kpi.period_months(date_from, date_to)))
         if group_by and group_by not in KPI_GROUP_BY:
             raise UserError(self.env._(
                 "KPIs cannot be grouped by %(field)s; use one of: %(allowed)s.",

@@ -345,6 +345,12 @@ class TestKpiApi(ReportsCommon):
             self.kpis(user=outsider)
         with self.assertRaisesRegex(UserError, "cannot be grouped by partner_id"):
             self.kpis(group_by="partner_id")
+        # the CEI reads each month end: ten years at most
+        Kpi = self.env["factoring.kpi"].with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "at most 120 months.*has 121"):
+            Kpi.get_kpis("2016-09-01", "2026-09-30")
+        [result] = Kpi.get_kpis("2016-10-01", "2026-09-30")
+        self.assertEqual(len(result["cei_months"]), 120)
         with self.assertRaisesRegex(UserError, "on or before its end"):
             self.env["factoring.kpi"].with_user(self.manager).get_kpis(
                 "2026-10-01", "2026-09-01")
