@@ -31,6 +31,7 @@ class FactoringReportSnapshot(models.Model):
     index keeps one row per month, company, client and debtor)."""
 
     _name = "factoring.report.snapshot"
+    _inherit = ["factoring.aging.bucket.mixin"]
     _description = "Factoring Monthly Snapshot"
     _order = "date desc, id"
     _rec_name = "date"
@@ -45,11 +46,11 @@ class FactoringReportSnapshot(models.Model):
     sector_id = fields.Many2one("factoring.sector", string="Debtor Sector", readonly=True)
     item_count = fields.Integer(string="Open Items", readonly=True)
     amount_b0 = fields.Monetary(string="Not Due", readonly=True)
-    amount_b1 = fields.Monetary(string="Bucket 1", readonly=True)
-    amount_b2 = fields.Monetary(string="Bucket 2", readonly=True)
-    amount_b3 = fields.Monetary(string="Bucket 3", readonly=True)
-    amount_b4 = fields.Monetary(string="Bucket 4", readonly=True)
-    amount_b5 = fields.Monetary(string="Bucket 5 (Over)", readonly=True)
+    amount_b1 = fields.Monetary(string="1-30 Days", readonly=True)
+    amount_b2 = fields.Monetary(string="31-60 Days", readonly=True)
+    amount_b3 = fields.Monetary(string="61-90 Days", readonly=True)
+    amount_b4 = fields.Monetary(string="91-120 Days", readonly=True)
+    amount_b5 = fields.Monetary(string="Over 120 Days", readonly=True)
     residual = fields.Monetary(string="Open AR", readonly=True,
                                help="Receivables open at the month end (the aging total).")
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)

@@ -52,6 +52,9 @@ class TestClientFigures(ReportsCommon):
         self.assertAlmostEqual(client.factoring_dso, 60.0, places=1)
         self.assertAlmostEqual(client.factoring_dbt, 10.0, places=1)
         self.assertAlmostEqual(client.factoring_herfindahl, 0.625, places=3)
+        # the figures' formulas with the client's inputs, as shown under them
+        self.assertIn("4,000.00 ÷ 6,000.00 × 90 = 60.0", client.factoring_kpi_detail)
+        self.assertIn("20,000.00 ÷ 2,000.00 (paid items: 1) = 10.00", client.factoring_kpi_detail)
         html = str(client.factoring_aging_html)
         self.assertIn("Not due", html)
         self.assertIn("3,000.00", html)

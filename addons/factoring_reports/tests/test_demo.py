@@ -41,3 +41,19 @@ class TestReportsDemo(TransactionCase):
         last = today.replace(day=1) - relativedelta(days=1)
         self.assertIn(last, months)
         self.assertGreaterEqual(len(months), 6)
+
+    def test_demo_kpis_read_right(self):
+        """The KPI wizard's default period (the last three whole months) on the
+        demo: every CEI, of the portfolio and per collector or client, lies
+        within 0 and 100, and each line explains its figures."""
+        manager = self.env.ref("factoring_base.user_collections_supervisor")
+        for group_by in ("portfolio", "collector_id", "client_id"):
+            wizard = self.env["factoring.kpi.wizard"].with_user(manager).with_company(
+                self.company).create({"group_by": group_by})
+            lines = self.env["factoring.kpi.line"].with_user(manager).search(
+                wizard.action_compute()["domain"])
+            self.assertTrue(lines, group_by)
+            for line in lines.filtered("cei_defined"):
+                self.assertTrue(0 <= line.cei <= 100, (group_by, line.name, line.cei))
+                self.assertEqual(len(line.cei_month_ids), 3)
+                self.assertIn(" × 100 = ", line.cei_detail)
