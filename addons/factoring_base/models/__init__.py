@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_company_day
 from . import factoring_guard
 from . import res_config_settings
 from . import factoring_sector
