@@ -683,6 +683,8 @@ class FactoringDispute(models.Model):
 
     @api.model
     def _deadlines(self, company, today):
+        """The reminders and escalations of ``company``'s disputes on its day
+        ``today``: (reminded disputes, escalated disputes)."""
         Dispute = self.sudo()
         overdue = Dispute.search([
             ("company_id", "=", company.id),
@@ -701,31 +703,26 @@ class FactoringDispute(models.Model):
                 deadline=dispute.date_deadline,
                 owner=owner.name or self.env._("nobody (no owner, no supervisor)")))
         guarded(overdue.sudo()).write({"overdue_notified_date": today})
-        escalated = Dispute.browse()
-        for company in Dispute.search([("company_id", "=", company.id), ("state", "=", "open"),
-                                       ("escalated_date", "=", False),
-                                       ("date_deadline", "<", today)]).company_id:
-            limit = today - timedelta(days=company.factoring_dispute_escalation_days)
-            late = Dispute.search([
-                ("company_id", "=", company.id), ("state", "=", "open"),
-                ("escalated_date", "=", False), ("date_deadline", "<", limit)])
-            for dispute in late:
-                supervisors = dispute._supervisor_users()
-                for user in supervisors:
-                    dispute.activity_schedule(
-                        "mail.mail_activity_data_todo", user_id=user.id, date_deadline=today,
-                        summary=self.env._("Escalated dispute"),
-                        note=self.env._(
-                            "%(dispute)s is %(days)s days past its deadline %(deadline)s.",
-                            dispute=dispute.name, days=(today - dispute.date_deadline).days,
-                            deadline=dispute.date_deadline))
-                dispute.message_post(body=self.env._(
-                    "Escalated to the collections supervisors (%(users)s): %(days)s days past "
-                    "the deadline.", users=", ".join(supervisors.mapped("name")) or "-",
-                    days=(today - dispute.date_deadline).days))
-            escalated |= late
-        guarded(escalated.sudo()).write({"escalated_date": today})
-        return overdue, escalated
+        limit = today - timedelta(days=company.factoring_dispute_escalation_days)
+        late = Dispute.search([
+            ("company_id", "=", company.id), ("state", "=", "open"),
+            ("escalated_date", "=", False), ("date_deadline", "<", limit)])
+        for dispute in late:
+            supervisors = dispute._supervisor_users()
+            for user in supervisors:
+                dispute.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=user.id, date_deadline=today,
+                    summary=self.env._("Escalated dispute"),
+                    note=self.env._(
+                        "%(dispute)s is %(days)s days past its deadline %(deadline)s.",
+                        dispute=dispute.name, days=(today - dispute.date_deadline).days,
+                        deadline=dispute.date_deadline))
+            dispute.message_post(body=self.env._(
+                "Escalated to the collections supervisors (%(users)s): %(days)s days past "
+                "the deadline.", users=", ".join(supervisors.mapped("name")) or "-",
+                days=(today - dispute.date_deadline).days))
+        guarded(late.sudo()).write({"escalated_date": today})
+        return overdue, late
 
     # ------------------------------------------------------------------
     # Mail gateway: the disputes alias
