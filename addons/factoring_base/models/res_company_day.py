@@ -7,6 +7,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 
+# apart from res_company.py: the one definition of the day, found by its name
 class ResCompany(models.Model):
     """The factoring day: the one definition of "today" for the business
     figures and decisions (days past due, aging, promises in the past, SLA
@@ -21,7 +22,7 @@ class ResCompany(models.Model):
     day. Date fields default to it too (``default=factoring_today``), so that
     the date a form proposes agrees with the checks made on it."""
 
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     def _factoring_today(self):
         """The factoring day of this company (of the current company when
@@ -44,7 +45,7 @@ class ResCompany(models.Model):
     def _factoring_all_days(self):
         """[(company, its factoring day)] for every company: for the crons and
         the searches that span all the companies."""
-        companies = self.sudo().with_context(active_test=False).search([])
+        companies = self.sudo().with_context(active_test=False).search([("id", "!=", False)])
         return [(company, company._factoring_today()) for company in companies]
 
     @api.model
