@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 import pytz
 
@@ -49,15 +50,16 @@ class ResCompany(models.Model):
         return [(company, company._factoring_today()) for company in companies]
 
     @api.model
-    def _factoring_day_domain(self, field_name, operator, day=None, company_field="company_id"):
-        """Domain: ``field_name operator day``, ``day`` being by default each
-        record's company's factoring day (records of any company; a record
-        without a company matches none)."""
+    def _factoring_day_domain(self, field_name, operator, day=None, company_field="company_id",
+                              days=0):
+        """Domain: ``field_name operator (day - days)``, ``day`` being by
+        default each record's company's factoring day (records of any company;
+        a record without a company matches none)."""
         if day:
-            return Domain(field_name, operator, day)
+            return Domain(field_name, operator, day - timedelta(days=days))
         companies = defaultdict(list)
         for company, today in self._factoring_all_days():
-            companies[today].append(company.id)
+            companies[today - timedelta(days=days)].append(company.id)
         return Domain.OR(Domain(company_field, "in", ids) & Domain(field_name, operator, today)
                          for today, ids in companies.items())
 

@@ -67,6 +67,12 @@ class TestFactoringDay(NightMixin, FactoringCommon):
         for role, user in self.users.items():
             with self.subTest(role=role, tz=user.tz):
                 self.assertEqual(item.with_user(user).sudo().factoring_days_past_due, 10)
+                Line = self.env["account.move.line"].with_user(user).sudo()
+                for operator, days, found in ((">", 0, item), (">=", 10, item), (">", 10, None),
+                                              ("<=", 0, None), ("<", 11, item)):
+                    self.assertEqual(Line.search([("id", "=", item.id),
+                                                  ("factoring_days_past_due", operator, days)]),
+                                     found or Line, f"{operator} {days}")
                 debtor = self.debtor_a.with_user(user)
                 self.assertEqual(debtor.factoring_oldest_overdue_days, 10)
                 self.assertEqual(debtor.factoring_overdue_amount, 1000.0)
