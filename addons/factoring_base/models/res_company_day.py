@@ -25,12 +25,18 @@ class ResCompany(models.Model):
 
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
+    def _factoring_tz(self):
+        """The name of this company's time zone (of the current company when
+        called on no company): its partner's, UTC when none. In SQL, the day
+        of a UTC datetime column: ``(col AT TIME ZONE 'UTC' AT TIME ZONE tz)::date``."""
+        company = self or self.env.company
+        company.ensure_one()
+        return company.sudo().partner_id.tz or "UTC"
+
     def _factoring_today(self):
         """The factoring day of this company (of the current company when
         called on no company)."""
-        company = self or self.env.company
-        company.ensure_one()
-        tz = pytz.timezone(company.sudo().partner_id.tz or "UTC")
+        tz = pytz.timezone(self._factoring_tz())
         return pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
 
     def _factoring_days(self):

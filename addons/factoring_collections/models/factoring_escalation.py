@@ -116,10 +116,12 @@ class FactoringEscalationRule(models.Model):
                        SELECT MAX(c.date) AS last FROM factoring_collection_call c
                         WHERE c.debtor_id = o.debtor_id AND c.company_id = %(company)s) ct
                        ON TRUE
-                 WHERE ct.last IS NULL OR ct.last::date <= %(today)s - %(days)s
+                 WHERE ct.last IS NULL
+                    OR (ct.last AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                       <= %(today)s - %(days)s
               GROUP BY o.debtor_id
                 """, open=open_overdue, company=self.company_id.id, today=today,
-                days=self.min_days)
+                days=self.min_days, tz=self.company_id._factoring_tz())
         return dict(self.env.execute_query(query))
 
     def _apply(self, today=None):

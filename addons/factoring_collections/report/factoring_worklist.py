@@ -70,7 +70,8 @@ class FactoringWorklist(models.Model):
         return SQL(
             """
             WITH day AS (
-                SELECT * FROM UNNEST(%(companies)s::int[], %(days)s::date[]) AS d(company_id, today)
+                SELECT * FROM UNNEST(%(companies)s::int[], %(days)s::date[], %(tzs)s::text[])
+                    AS d(company_id, today, tz)
             ),
             open_items AS (
                 SELECT cp.id AS partner_id, aml.company_id,
@@ -127,7 +128,8 @@ class FactoringWorklist(models.Model):
                        b.last_amount AS broken_last_amount,
                        pe.today AS promise_today_amount, pe.amount AS pending_promise_amount,
                        ct.last AS last_contact,
-                       day.today - ct.last::date AS days_since_contact
+                       day.today - (ct.last AT TIME ZONE 'UTC' AT TIME ZONE day.tz)::date
+                           AS days_since_contact
                   FROM open_items o
                   JOIN res_company c ON c.id = o.company_id
                   JOIN day ON day.company_id = o.company_id
@@ -152,6 +154,7 @@ class FactoringWorklist(models.Model):
             """,
             window=BROKEN_WINDOW_DAYS, companies=self.env.companies.ids,
             days=[company._factoring_today() for company in self.env.companies],
+            tzs=[company._factoring_tz() for company in self.env.companies],
             row_id=self._row_id_sql(SQL("base.partner_id"), SQL("base.company_id")),
             rating_cases=SQL(" ").join(
                 SQL("WHEN %s THEN %s", key, points) for key, points in RATING_POINTS.items()),

@@ -1,11 +1,13 @@
 """Promises and the worklist at 23:30 UTC, the users in several time zones:
 the company's day decides, whoever acts or reads."""
+from datetime import datetime, time, timedelta
+
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time
 
 from odoo.addons.factoring_base.tests.night import NIGHT, TIMEZONES, NightMixin
 
-from . import test_promise, test_worklist
+from . import test_escalation_handover, test_promise, test_worklist
 
 
 @freeze_time(NIGHT)
@@ -51,7 +53,8 @@ class TestWorklistMultiCompanyAtNight(NightMixin, test_worklist.TestWorklistMult
 
     def test_each_company_on_its_day(self):
         """The other company in Kiritimati is on the next day: its item is a
-        day older there, for every reader."""
+        day older there, for every reader; its call at 10:00 UTC was on the
+        next day there too (midnight in Kiritimati)."""
         self.other.partner_id.tz = "Pacific/Kiritimati"
         for user in (self.collector, self.supervisor):
             for tz, _offset in TIMEZONES:
@@ -61,4 +64,20 @@ class TestWorklistMultiCompanyAtNight(NightMixin, test_worklist.TestWorklistMult
                     self.assertEqual(
                         {row.company_id: (row.oldest_days, row.days_since_contact)
                          for row in rows},
-                        {self.company: (10, 0), self.other: (31, 5)})
+                        {self.company: (10, 0), self.other: (31, 4)})
+
+
+@freeze_time(NIGHT)
+class TestEscalationAtNight(NightMixin, test_escalation_handover.TestEscalation):
+
+    def test_no_contact_counts_the_company_days(self):
+        """The company in Kiritimati (on the next UTC day): a call at 10:00 UTC
+        13 days before the UTC day was 12 days before the company's day, so
+        the 14-day no-contact rule escalates only the debtor never called."""
+        self.company.partner_id.tz = "Pacific/Kiritimati"
+        self.assertEqual(self.company._factoring_today(), NIGHT.date() + timedelta(days=1))
+        self.env["factoring.collection.call"].create({
+            "debtor_id": self.debtor_b.id,
+            "date": datetime.combine(NIGHT.date() - timedelta(days=13), time(10, 0))})
+        logs = self.rule_contact._apply()
+        self.assertEqual(logs.partner_id, self.debtor_a)
