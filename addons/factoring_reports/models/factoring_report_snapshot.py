@@ -109,7 +109,7 @@ class FactoringReportSnapshot(models.Model):
         self._factoring_check_rights()
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to) if date_to else \
-            fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
+            self.env.company._factoring_today().replace(day=1) - relativedelta(days=1)
         if not date_from or date_from > date_to:
             raise ValidationError(self.env._(
                 "Backfill of snapshots: the first month (%(start)s) must come before the "
@@ -128,7 +128,7 @@ class FactoringReportSnapshot(models.Model):
     def _cron_take_snapshot(self):
         """Monthly job: the last month end (run daily, it only replaces the
         same month's rows)."""
-        last = fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
+        last = self.env.company._factoring_today().replace(day=1) - relativedelta(days=1)
         companies = self.env["res.company"].search([("id", "!=", False)])
         self._factoring_take_snapshot(last, companies)
 

@@ -60,7 +60,7 @@ class ResPartner(models.Model):
         debtors = partners - clients
         Aging = self.env["factoring.aging.report"].sudo().with_context(factoring_aging_date=False)
         labels = dict(Aging._selection_bucket())
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         date_from = fields.Date.subtract(today, days=FIGURE_PERIOD_DAYS - 1)
         for field_name, group in (("client_id", clients), ("debtor_id", debtors)):
             if not group:

@@ -106,7 +106,7 @@ class FactoringAgingReport(models.Model):
     @api.model
     def _factoring_as_of_date(self):
         value = self.env.context.get("factoring_aging_date")
-        return fields.Date.to_date(value) if value else fields.Date.context_today(self)
+        return fields.Date.to_date(value) if value else self.env.company._factoring_today()
 
     @property
     def _table_query(self):

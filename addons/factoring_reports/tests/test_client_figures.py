@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import ReportsCommon
@@ -20,7 +20,7 @@ class TestClientFigures(ReportsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        today = fields.Date.context_today(cls.env["res.partner"])
+        today = cls.company._factoring_today()
         cls.today = today
         cls.client2 = cls.env["res.partner"].create({
             "name": "Filature Sud", "is_company": True, "is_factoring_client": True})

@@ -1,6 +1,5 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -35,7 +34,7 @@ class TestReportsDemo(TransactionCase):
             [("user_id", "=", collector_1.id)]))
 
     def test_demo_six_months_of_trends(self):
-        today = fields.Date.context_today(self.env["factoring.report.snapshot"])
+        today = self.company._factoring_today()
         months = {day for (day,) in self.env["factoring.report.snapshot"]._read_group(
             [("company_id", "=", self.company.id)], ["date:day"], [])}
         last = today.replace(day=1) - relativedelta(days=1)

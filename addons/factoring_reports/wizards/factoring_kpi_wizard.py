@@ -9,12 +9,12 @@ LINE_FIELD = {"add": "add_days"}
 
 
 def _default_date_from(wizard):
-    today = fields.Date.context_today(wizard)
+    today = wizard.env.company._factoring_today()
     return today.replace(day=1) - relativedelta(months=3)
 
 
 def _default_date_to(wizard):
-    return fields.Date.context_today(wizard).replace(day=1) - relativedelta(days=1)
+    return wizard.env.company._factoring_today().replace(day=1) - relativedelta(days=1)
 
 
 class FactoringKpiWizard(models.TransientModel):
