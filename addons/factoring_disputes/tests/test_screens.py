@@ -14,7 +14,7 @@ class TestDisputeScreens(DisputesCommon):
         user = user or self.users["supervisor"]
         action = dispute.with_user(user).action_open_resolve_wizard()
         return self.env["factoring.dispute.resolve"].with_user(user).with_context(
-            action["context"]).create(vals)
+            **action["context"]).create(vals)
 
     def test_factored_item_is_resolved_as_recourse(self):
         dispute = self.open_dispute([(self.item1, 500.0)])
