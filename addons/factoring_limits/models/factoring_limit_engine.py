@@ -5,6 +5,10 @@ from odoo.tools import SQL
 
 # Defaults of the eligibility terms when an item has no agreement to read them from.
 DEFAULT_INELIGIBILITY_DAYS = 90
+# Which version of a debtor or pair limit explains that there is no active one,
+# the most telling first (see _pairs_without_limit).
+LIMIT_STATE_ORDER = (
+    "active", "approved", "proposed", "requested", "draft", "expired", "rejected")
 
 
 class FactoringLimitEngine(models.AbstractModel):
@@ -149,6 +153,52 @@ class FactoringLimitEngine(models.AbstractModel):
             (scope, client_id, debtor_id): (limit_id, float(amount) if state == "active" else 0.0)
             for scope, client_id, debtor_id, limit_id, state, amount in rows
         }
+
+    @api.model
+    def _pairs_without_limit(self, company, pairs):
+        """The (client, debtor) pairs of ``pairs`` with neither an active
+        debtor limit nor an active client x debtor limit, unless the company
+        funds debtors without a limit (then none): not fundable, not eligible.
+
+        :param pairs: iterable of (client id, debtor id)
+        :return: {(client id, debtor id): (state, scope, date) of the version
+            that explains it (a pending one first: approved from a later date,
+            proposed, requested, draft; else the latest that ended: expired,
+            rejected), or None when the debtor never had a limit; date: the
+            valid-from date of an approved version, the end of an expired one}
+        """
+        pairs = set(pairs)
+        if not pairs or company.factoring_fund_without_limit:
+            return {}
+        self.env["factoring.limit"].flush_model()
+        clients = list({client for client, _debtor in pairs})
+        debtors = list({debtor for _client, debtor in pairs})
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT ON (scope, COALESCE(client_id, 0), debtor_id)
+                   scope, COALESCE(client_id, 0), debtor_id, state,
+                   CASE state WHEN 'approved' THEN date_from ELSE end_date END
+              FROM factoring_limit
+             WHERE company_id = %(company)s AND debtor_id = ANY(%(debtors)s)
+               AND (scope = 'debtor' OR (scope = 'pair' AND client_id = ANY(%(clients)s)))
+               AND state != 'superseded'
+          ORDER BY scope, COALESCE(client_id, 0), debtor_id,
+                   array_position(%(order)s, state::text), version DESC, id DESC
+            """,
+            company=company.id, debtors=debtors, clients=clients, order=list(LIMIT_STATE_ORDER)))
+        best = {}
+        for scope, client_id, debtor_id, state, day in rows:
+            best[scope, client_id, debtor_id] = (state, scope, day)
+        rank = {state: index for index, state in enumerate(LIMIT_STATE_ORDER)}
+        result = {}
+        for client_id, debtor_id in pairs:
+            found = [version for version in (best.get(("pair", client_id, debtor_id)),
+                                             best.get(("debtor", 0, debtor_id))) if version]
+            if any(version[0] == "active" for version in found):
+                continue
+            found.sort(key=lambda version: rank[version[0]])
+            result[client_id, debtor_id] = found[0] if found else None
+        return result
 
     @api.model
     def _limit_positions(self, company, limits):
