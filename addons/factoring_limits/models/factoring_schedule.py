@@ -1,5 +1,5 @@
-from odoo import models
-from odoo.tools import SQL, format_date, get_lang
+from odoo import fields, models
+from odoo.tools import SQL, format_amount, format_date, get_lang
 
 from odoo.addons.factoring_base.models.factoring_guard import guarded
 
@@ -73,6 +73,9 @@ class FactoringSchedule(models.Model):
         requested, proposed, approved from a later date, expired or rejected)
         fails with that reason, unless the company funds debtors without a
         limit (Settings); then such a debtor is not limited.
+
+        At funding the client limit is not a line reason but a funding problem
+        a credit manager may override (see _factoring_funding_problems).
 
         At funding the active limit rows relied on are written (a counter): two
         fundings at once on the same limit conflict in the database, the
@@ -185,7 +188,7 @@ class FactoringSchedule(models.Model):
                 debtor_used = by_debtor.get(debtor_id, 0.0)
                 if debtor and debtor_used + cum_debtor > debtor[1] + EPSILON:
                     reasons.append(over(debtor, debtor_used, cum_debtor, "debtor"))
-            if client_limit:
+            if client_limit and not funding:
                 client_used = funds.get(client_id, 0.0)
                 advance = currency.round(cum_total * rate)
                 if client_used + advance > client_limit[1] + EPSILON:
@@ -201,6 +204,64 @@ class FactoringSchedule(models.Model):
             if reasons:
                 errors[line_id] = reasons
         return [], errors
+
+    def _factoring_funding_problems(self):
+        """Base's problems (availability) and the client limit: funding must
+        not take the client's utilised limit (funds in use, what is funded
+        only) plus this schedule's advance past its active client limit. A
+        credit manager may override it with a reason (base's override)."""
+        problems = super()._factoring_funding_problems()
+        problem = self._client_limit_problem()
+        return problems + [problem] if problem else problems
+
+    def _client_limit_problem(self):
+        self.ensure_one()
+        company = self.company_id
+        client_id = self.client_id.id
+        Engine = self.env["factoring.limit.engine"].sudo()
+        limit = Engine._limits_in_force(company, client_ids=[client_id]).get(
+            ("client", client_id, 0))
+        if not limit:
+            return False
+        limit_id, amount = limit
+        funds = Engine._exposure(company, client_ids=[client_id], include_verified=False,
+                                 exclude_schedule_id=self.id)[2].get(client_id, 0.0)
+        currency = company.currency_id
+        advance = self.currency_id._convert(
+            self.advance_amount, currency, company, fields.Date.context_today(self)) \
+            if self.currency_id and self.currency_id != currency else self.advance_amount
+        after = currency.round(funds + advance)
+        if currency.compare_amounts(after, amount) <= 0:
+            return False
+
+        def money(value):
+            return format_amount(self.env, value, currency)
+
+        return self.env._(
+            "funding would take %(client)s past its client limit %(limit)s of %(amount)s: "
+            "funds in use %(used)s, this schedule's advance %(advance)s, after funding "
+            "%(after)s, %(over)s over the limit",
+            client=self.client_id.display_name,
+            limit=self.env["factoring.limit"].sudo().browse(limit_id).display_name,
+            amount=money(amount), used=money(funds), advance=money(advance),
+            after=money(after), over=money(after - amount))
+
+    def _factoring_log_funding_override(self, problems, reason):
+        """Base logs the override on the schedule; a client limit overridden
+        is also logged in the limit's history (its chatter), naming the
+        schedule, the figures, who overrode and why."""
+        res = super()._factoring_log_funding_override(problems, reason)
+        limit = self.env["factoring.limit"].sudo().search([
+            ("company_id", "=", self.company_id.id), ("scope", "=", "client"),
+            ("client_id", "=", self.client_id.id), ("state", "=", "active")], limit=1)
+        overridden = [problem for problem in problems if limit and limit.display_name in problem]
+        if overridden:
+            limit.message_post(body=self.env._(
+                "Schedule %(schedule)s funded past this limit on the override of %(user)s: "
+                "%(problems)s. Reason: %(reason)s",
+                schedule=self.name, user=self.funding_override_user_id.name or "-",
+                problems="; ".join(overridden), reason=reason or "-"))
+        return res
 
     def _no_limit_reason(self, debtor, version):
         """Why a line on ``debtor`` (its name) is not fundable: no active debtor
