@@ -38,7 +38,7 @@ class FactoringLimitRule(models.Model):
         "res.groups", string="Approved by", required=True, tracking=True, ondelete="restrict",
         help="Members of this group (or of a group implying it) approve.")
     band = fields.Char(
-        compute="_compute_band", string="Band",
+        compute="_compute_band",
         help="The limit amounts the rule covers, in the company's currency.")
     approvals_required = fields.Integer(
         string="Approvers", default=1, required=True, tracking=True,
