@@ -28,6 +28,14 @@ def allow_debtors_without_limit(company):
     return previous
 
 
+def never_aged(agreement):
+    """factoring_limits, when installed, leaves invoices older than the
+    agreement's ineligibility age out of the availability funding checks: the
+    tests' fixed invoice dates would age with the calendar."""
+    if "ineligibility_days" in agreement._fields:
+        agreement.ineligibility_days = 36500
+
+
 class FactoringCommon(TransactionCase):
     """A factoring company of its own (chart of accounts, factoring journal and
     accounts), one user per role, a textile client with an active agreement and
@@ -91,6 +99,7 @@ class FactoringCommon(TransactionCase):
             "date_start": date(2026, 1, 1),
         })
         cls.agreement.action_activate()
+        never_aged(cls.agreement)
 
     @classmethod
     def make_schedule(cls, lines, agreement=None, schedule_date=date(2026, 10, 1)):
@@ -162,6 +171,7 @@ class ThreadedTestMixin:
             "approved_debtor_ids": [Command.set(debtor.ids)],
             "date_start": date(2026, 1, 1)})
         agreement.action_activate()
+        never_aged(agreement)
         return company, client, debtor, agreement
 
     def _restore_debtors_without_limit(self, company_id):
