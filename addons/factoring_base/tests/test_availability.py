@@ -302,6 +302,12 @@ class TestAvailability(FactoringCommon):
         self.assertEqual(releasable2, 0.0, "the reserve covers the deficit, nothing is paid")
         self.client.invalidate_recordset()
         self.assertEqual(self.client.factoring_reserve_releasable, 0.0)
+        operations = self.users["operations"]
+        action = self.client.with_user(operations).action_factoring_release_reserve()
+        wizard = Form(self.env[action["res_model"]].with_user(operations).with_context(
+            **action["context"]))
+        self.assertAlmostEqual(wizard.deficit, deficit)
+        self.assertEqual(wizard.amount, 0.0)
         with self.assertRaisesRegex(UserError, "no releasable reserve"):
             self.client._factoring_release_reserve(self.bank_journal, date(2026, 10, 21))
         # no deficit any more (a promise leaves the item eligible): the reserve is paid
