@@ -46,10 +46,10 @@ class FactoringItemHold(models.Model):
     lifted_user_id = fields.Many2one("res.users", string="Lifted by", readonly=True)
     active = fields.Boolean(default=True, readonly=True, index=True)
     stops_dunning = fields.Boolean(
-        string="Stops Dunning", default=True, readonly=True,
+        default=True, readonly=True,
         help="While active, dunning and the collectors' overdue to chase skip the item.")
     makes_ineligible = fields.Boolean(
-        string="Makes Ineligible", default=True, readonly=True,
+        default=True, readonly=True,
         help="While active, the item does not count as eligible for funding availability.")
 
     @api.model

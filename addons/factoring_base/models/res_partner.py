@@ -305,10 +305,11 @@ class ResPartner(models.Model):
         """
         currency = company.currency_id
         today = today or fields.Date.context_today(self)
-        result = {client_id: {
-            "open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
-            "availability": 0.0, "held_by_source": {}, "ineligible": {},
-        } for client_id in self.ids}
+        def zero():
+            return {"open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
+                    "availability": 0.0, "held_by_source": {}, "ineligible": {}}
+
+        result = {client_id: zero() for client_id in self.ids}
         if not self.ids:
             return result
         self.env.flush_all()
@@ -360,9 +361,7 @@ class ResPartner(models.Model):
                 Domain("company_id", "=", company.id),
             ]), groupby="factoring_client_id", effect="ineligible")
         for (client_id, _debtor_id), group in groups.items():
-            figures = result.setdefault(client_id, {
-                "open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
-                "availability": 0.0, "held_by_source": {}, "ineligible": {}})
+            figures = result.setdefault(client_id, zero())
             eligible = max(group["eligible"], 0.0)
             figures["open"] += group["open"]
             figures["eligible"] += eligible
