@@ -1,6 +1,5 @@
 from odoo.tools import sql
 
-
 # The stored hold flags of journal items (account.move.line).
 HOLD_COLUMNS = ("factoring_on_hold", "factoring_dunning_hold", "factoring_ineligible_hold")
 

@@ -46,13 +46,11 @@ class FactoringItemHold(models.Model):
     lifted_user_id = fields.Many2one("res.users", string="Lifted by", readonly=True)
     active = fields.Boolean(default=True, readonly=True, index=True)
     stops_dunning = fields.Boolean(
-        string="Stops Dunning", default=True, readonly=True,
+        default=True, readonly=True,
         help="While active, dunning and the collectors' overdue to chase skip the item.")
     makes_ineligible = fields.Boolean(
-        string="Makes Ineligible", default=True, readonly=True,
+        default=True, readonly=True,
         help="While active, the item does not count as eligible for funding availability.")
-
-    effects_label = fields.Char(string="Effects", compute="_compute_effects_label")
 
     @api.model
     def _factoring_sources(self):
@@ -60,7 +58,7 @@ class FactoringItemHold(models.Model):
         it holds: ``{source: {"stops_dunning": bool, "makes_ineligible": bool,
         "held": label}}``. The effects are the defaults of
         ``account.move.line._factoring_set_hold``; the label reads in a sentence
-        such as "Overdue 23,020.50: 13,983.50 disputed, 4,037 to chase". An
+        such as "13,983.50 disputed, 4,037.00 to chase". An
         addon that adds a source (``selection_add`` on ``source``) adds it here
         with ``super()``; a source missing here stops dunning and makes the item
         ineligible."""
@@ -96,16 +94,6 @@ class FactoringItemHold(models.Model):
     def _compute_display_name(self):
         for hold in self:
             hold.display_name = f"{hold.move_line_id.name or ''}: {hold.reason or ''}"
-
-    @api.depends("stops_dunning", "makes_ineligible")
-    def _compute_effects_label(self):
-        for hold in self:
-            parts = []
-            if hold.stops_dunning:
-                parts.append(self.env._("stops dunning"))
-            if hold.makes_ineligible:
-                parts.append(self.env._("ineligible for funding"))
-            hold.effects_label = ", ".join(parts)
 
     def action_open_origin(self):
         self.ensure_one()

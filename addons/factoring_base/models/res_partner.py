@@ -305,10 +305,11 @@ class ResPartner(models.Model):
         """
         currency = company.currency_id
         today = today or fields.Date.context_today(self)
-        result = {client_id: {
-            "open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
-            "availability": 0.0, "held_by_source": {}, "ineligible": {},
-        } for client_id in self.ids}
+        def zero():
+            return {"open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
+                    "availability": 0.0, "held_by_source": {}, "ineligible": {}}
+
+        result = {client_id: zero() for client_id in self.ids}
         if not self.ids:
             return result
         self.env.flush_all()
@@ -360,9 +361,7 @@ class ResPartner(models.Model):
                 Domain("company_id", "=", company.id),
             ]), groupby="factoring_client_id", effect="ineligible")
         for (client_id, _debtor_id), group in groups.items():
-            figures = result.setdefault(client_id, {
-                "open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
-                "availability": 0.0, "held_by_source": {}, "ineligible": {}})
+            figures = result.setdefault(client_id, zero())
             eligible = max(group["eligible"], 0.0)
             figures["open"] += group["open"]
             figures["eligible"] += eligible
@@ -608,23 +607,26 @@ class ResPartner(models.Model):
     @api.depends_context("uid", "allowed_company_ids", "company")
     def _compute_factoring_availability(self):
         """Availability of these clients in the current company (see
-        _factoring_availability), read as superuser for every factoring role."""
-        self.factoring_funds_in_use = 0.0
-        self.factoring_eligible = 0.0
-        self.factoring_availability = 0.0
-        self.factoring_availability_detail = False
+        _factoring_availability), read as superuser for every factoring role.
+        A field of these that another addon redefines with its own compute is
+        left to it."""
+        fields_of = {
+            "factoring_funds_in_use": lambda fig: fig["funds_in_use"],
+            "factoring_eligible": lambda fig: fig["eligible"],
+            "factoring_availability": lambda fig: fig["availability"],
+            "factoring_availability_detail": lambda fig: self._factoring_availability_words(
+                fig, self.env.company.currency_id),
+        }
+        fields_of = {name: value for name, value in fields_of.items()
+                     if self._fields[name].compute == "_compute_factoring_availability"}
+        self.update(dict.fromkeys(fields_of, False))
         clients = self.filtered(lambda p: isinstance(p.id, int) and p.is_factoring_client)
-        company = self.env.company
         if not clients or self._factoring_figures_lines() is None:
             return
-        figures = clients.sudo()._factoring_availability(company)
+        figures = clients.sudo()._factoring_availability(self.env.company)
         for partner in clients:
-            fig = figures.get(partner.id)
-            partner.factoring_funds_in_use = fig["funds_in_use"]
-            partner.factoring_eligible = fig["eligible"]
-            partner.factoring_availability = fig["availability"]
-            partner.factoring_availability_detail = partner._factoring_availability_words(
-                fig, company.currency_id)
+            fig = figures[partner.id]
+            partner.update({name: value(fig) for name, value in fields_of.items()})
 
     def _factoring_availability_words(self, figures, currency):
         """The availability explained: "eligible 20,000.00 of 33,841.00 open

@@ -107,7 +107,7 @@ class FactoringDunningRun(models.Model):
                    %(today)s - aml.date_maturity AS dpd,
                    COALESCE(cp.factoring_dunning_policy_id, %(policy)s) AS policy_id,
                    di.level_days AS cur_days,
-                   CASE WHEN aml.factoring_on_hold THEN 'hold'
+                   CASE WHEN aml.factoring_dunning_hold THEN 'hold'
                         WHEN aml.no_followup THEN 'no_followup'
                         WHEN cp.factoring_dunning_excluded THEN 'excluded'
                         WHEN COALESCE(cp.factoring_dunning_policy_id, %(policy)s) IS NULL

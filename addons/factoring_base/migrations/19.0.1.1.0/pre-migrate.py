@@ -12,15 +12,15 @@ from odoo.addons.factoring_base.hooks import create_hold_columns
 def migrate(cr, version):
     if not version:
         return
+    if sql.column_exists(cr, "factoring_item_hold", "stops_dunning"):
+        return
     for column in ("stops_dunning", "makes_ineligible"):
-        if not sql.column_exists(cr, "factoring_item_hold", column):
-            sql.create_column(cr, "factoring_item_hold", column, "boolean")
+        sql.create_column(cr, "factoring_item_hold", column, "boolean")
     cr.execute(SQL(
         """
         UPDATE factoring_item_hold
            SET stops_dunning = TRUE,
                makes_ineligible = source != 'promise'
-         WHERE stops_dunning IS NULL
         """))
     create_hold_columns(cr)
     cr.execute(SQL(
