@@ -135,9 +135,6 @@ class FactoringLimit(models.Model):
                 (urban, "TV-2433", 3900.0)), start=1)],
         })
         schedule.action_verify()
-        # the schedules base's demo left in draft are verified again, now with
-        # the limits' reasons too
-        ref("factoring_base.schedule_alpina_2").with_user(cm).action_verify()
         # Indigo is near its client limit: about 95 % of it in use
         funds = self.env["factoring.limit.engine"]._exposure(
             company, client_ids=indigo.ids)[2].get(indigo.id, 0.0)

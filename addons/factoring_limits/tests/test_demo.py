@@ -50,8 +50,6 @@ class TestDemo(TransactionCase):
                          "is only Proposed")
         self.assertEqual(lines["TV-2433"].check_message,
                          "no approved limit on debtor Urban Thread Stores BV: it has no limit")
-        self.assertIn("it has no limit", self.env.ref(
-            "factoring_base.schedule_alpina_2").verification_note)
         # every debtor with open factored items has an active limit, but Comptoir
         Engine = self.env["factoring.limit.engine"]
         items = self.env["account.move.line"].search([
