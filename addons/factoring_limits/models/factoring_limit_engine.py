@@ -218,7 +218,7 @@ class FactoringLimitEngine(models.AbstractModel):
 
     @api.model
     def _availability(self, company, client_ids, today=None):
-        """Eligibility and availability of these clients (DESIGN.md).
+        """Eligibility and availability of these clients (docs/domain.md).
 
         An open factored item is ineligible when it is on hold (disputed, a
         promise...), older than its agreement's ineligibility age (days since

@@ -225,7 +225,7 @@ class TestLimitSecurity(LimitsCommon):
 
 @tagged("post_install", "-at_install")
 class TestLimitVisibility(LimitsCommon):
-    """Which limits each role reads (DESIGN.md's role table: a client manager
+    """Which limits each role reads (docs/domain.md, Roles: a client manager
     reads the limits of his own clients; collectors and operations read limits;
     credit roles and managers all)."""
 

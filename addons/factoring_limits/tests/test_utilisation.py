@@ -89,7 +89,7 @@ class TestUtilisation(LimitsCommon):
 
 @tagged("post_install", "-at_install")
 class TestEligibility(LimitsCommon):
-    """Eligibility and availability as DESIGN.md defines them."""
+    """Eligibility and availability as docs/domain.md defines them."""
 
     @classmethod
     def setUpClass(cls):
