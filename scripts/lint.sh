@@ -8,6 +8,8 @@
 #   pylint --rcfile=.pylintrc addons/<each> tests  config: .pylintrc (OCA's mandatory + optional checks)
 #
 # Fails when either reports anything. Fixes: .venv-lint/bin/ruff check --fix .
+# Last, a separate step: scripts/gen_addon_readme.py --check (each addon's
+# README.rst and static/description/index.html up to date with its readme/).
 # Needs no database and no Odoo source.
 set -euo pipefail
 # shellcheck source=scripts/setup.sh
@@ -54,3 +56,12 @@ if [ "${#failed[@]}" -gt 0 ]; then
     die "lint: ${failed[*]} reported problems (above)"
 fi
 log "lint: ruff and pylint-odoo are clean"
+
+# --- addon manuals (a separate step): README.rst and index.html ---------------
+# Generated from each addon's readme/*.md by scripts/gen_addon_readme.py with
+# the docutils of requirements-lint.txt; fails when one is out of date.
+log "addon manuals: scripts/gen_addon_readme.py --check"
+"$LINT_VENV/bin/python" scripts/gen_addon_readme.py --check \
+    || die "lint: an addon's README.rst or index.html is out of date: run .venv/bin/python scripts/gen_addon_readme.py"
+log "lint: the addon manuals are up to date"
+# --- end of addon manuals ------------------------------------------------------

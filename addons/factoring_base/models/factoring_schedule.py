@@ -218,8 +218,8 @@ class FactoringSchedule(models.Model):
         are listed. Each name ``x`` is a method ``_verify_x(funding=False)``
         returning ``(general, line_errors)``: a list of schedule-level reasons and
         ``{line id: [reasons]}``. Addons append their own checks with ``super()``
-        (factoring_limits: limits and concentration; factoring_disputes: blocked
-        debtors). A check must be set-based (a few queries whatever the number
+        (factoring_limits appends ``limits``: the limits and the concentration).
+        A check must be set-based (a few queries whatever the number
         of lines): a schedule can hold 10,000 invoices.
 
         :param funding: (of each check) the check runs at funding time, just

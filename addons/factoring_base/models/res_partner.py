@@ -25,7 +25,7 @@ CONTACT_ROLES = [
     ("other", "Other"),
 ]
 
-# Fields only credit risk may write (DESIGN.md: credit analysts own ratings).
+# Fields only credit risk may write (docs/domain.md, Roles: credit analysts own ratings).
 CREDIT_OWNED_FIELDS = {"factoring_rating"}
 
 
@@ -662,7 +662,7 @@ class ResPartner(models.Model):
     def _factoring_debtor_shares(self, limit=None):
         """Each client's debtors by their share of its open factored items,
         largest first: {client id: [(debtor, amount, share %)]}. One grouped
-        query for all the clients (DESIGN: concentration of debtor d in client c
+        query for all the clients (docs/domain.md: concentration of debtor d in client c
         = c's open items on d / all c's open items)."""
         Line = self._factoring_figures_lines()
         ids = [i for i in self.ids if isinstance(i, int)]
@@ -736,7 +736,7 @@ class ResPartner(models.Model):
         ``(group name, field name)`` in display order. Each addon appends its own
         with ``super()`` and shows them in its named group of the form
         (``factoring_figures_limits``, ``_collections``, ``_disputes``,
-        ``_reports``); factoring_reports reads the same list. Every figure must be
+        ``_reports``); :meth:`_factoring_figure_values` reads them all. Every figure must be
         readable by every factoring role and computed set-based."""
         return [
             ("factoring_figures_base", "factoring_open_amount"),

@@ -12,7 +12,7 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 SKIP_REASONS = [
-    ("hold", "On hold"),
+    ("hold", "Held from dunning"),
     ("no_followup", "No follow-up"),
     ("excluded", "Debtor excluded"),
     ("no_policy", "No dunning policy"),
@@ -58,7 +58,7 @@ class FactoringDunningRun(models.Model):
         help="Debtors without a usable accounts-payable address (none, bounced or "
         "blacklisted): a call activity was scheduled instead.")
     failure_count = fields.Integer(string="Failures", readonly=True)
-    skipped_hold = fields.Integer(string="Skipped: on hold", readonly=True)
+    skipped_hold = fields.Integer(string="Skipped: held from dunning", readonly=True)
     skipped_no_followup = fields.Integer(string="Skipped: no follow-up", readonly=True)
     skipped_excluded = fields.Integer(string="Skipped: debtor excluded", readonly=True)
     skipped_no_policy = fields.Integer(string="Skipped: no policy", readonly=True)

@@ -216,7 +216,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     def _factoring_statement_data(self):
         """What the debtor statement prints: open items with days past due,
-        the aging buckets (DESIGN: not due, 1-30, 31-60, 61-90, 91-120, over
+        the aging buckets (docs/domain.md: not due, 1-30, 31-60, 61-90, 91-120, over
         120) and the promises of the last 90 days."""
         self.ensure_one()
         debtor = self.commercial_partner_id

@@ -99,3 +99,16 @@ class TestPromiseScope(CollectionsCommon):
         self.assertEqual(
             partner.factoring_overdue_detail,
             f"{money(3000.0)} held manually, {money(2000.0)} promised, {money(1500.0)} to chase")
+
+    def test_promised_factored_item_stays_eligible(self):
+        schedule = self.make_schedule([{"invoice_number": "PF-1", "amount": 4000.0}])
+        schedule.action_verify()
+        schedule.action_fund()
+        item = schedule.move_id.line_ids.filtered("factoring_schedule_line_id")
+        before = self.client._factoring_availability(self.company)[self.client.id]
+        self.promise(amount=4000.0, item_ids=[Command.set(item.ids)])
+        self.assertTrue(item.factoring_dunning_hold)
+        after = self.client._factoring_availability(self.company)[self.client.id]
+        self.assertEqual(after["eligible"], before["eligible"])
+        self.assertEqual(after["availability"], before["availability"])
+        self.assertEqual(after["held_by_source"], {}, "nothing left out of availability")

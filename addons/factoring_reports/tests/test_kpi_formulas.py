@@ -7,7 +7,7 @@ from odoo.addons.factoring_reports.tools import kpi_formulas as kpi
 
 @tagged("post_install", "-at_install")
 class TestKpiFormulas(BaseCase):
-    """The pure KPI functions, with every worked example of DESIGN.md and
+    """The pure KPI functions, with every worked example of docs/domain.md and
     examples of our own computed by hand in the comments."""
 
     # --- DSO, standard -------------------------------------------------

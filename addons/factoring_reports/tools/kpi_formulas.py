@@ -1,4 +1,4 @@
-"""Receivable KPIs as pure functions (no database), as DESIGN.md defines them.
+"""Receivable KPIs as pure functions (no database), as docs/domain.md defines them.
 
 Every function returns ``None`` when the figure is undefined (no sales, nothing
 paid, a zero denominator) rather than a misleading 0. Amounts are plain numbers
