@@ -2,7 +2,7 @@
     "name": "Factoring Base",
     "summary": "Factoring clients, debtors, agreements and assignment schedules "
     "posted natively in accounting",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Factoring",
     "author": "Factoring CCM contributors",
     "website": "https://github.com/factoring-ccm/factoring-ccm",
@@ -30,6 +30,7 @@
         "views/res_config_settings_views.xml",
         "wizards/factoring_schedule_import_views.xml",
         "wizards/factoring_reserve_release_views.xml",
+        "wizards/factoring_funding_override_views.xml",
         "wizards/factoring_settings_views.xml",
         "wizards/factoring_remittance_import_views.xml",
     ],

@@ -31,3 +31,4 @@ from . import test_tours
 from . import test_odoo_pins
 from . import test_factoring_day
 from . import test_landing
+from . import test_availability

@@ -106,15 +106,20 @@ class TestClientScreens(CashCommon):
                 for slot in ("base", "limits", "collections", "disputes", "reports"):
                     self.assertEqual(
                         len(arch.xpath(f"//div[@name='factoring_kanban_figures_{slot}']")), 1)
-                self.assertTrue(arch.xpath(
-                    "//div[@name='factoring_kanban_figures_base']"
-                    "//field[@name='factoring_overdue_amount']"))
+                for name in ("factoring_overdue_amount", "factoring_funds_in_use",
+                             "factoring_availability"):
+                    self.assertTrue(arch.xpath(
+                        "//div[@name='factoring_kanban_figures_base']"
+                        f"//field[@name='{name}']"), name)
                 self.assertTrue(arch.xpath("//field[@name='currency_id']"),
                                 "the amounts carry their currency")
                 values = Partner.browse(self.client.id).web_read(
-                    {"factoring_overdue_amount": {}, "currency_id": {}})[0]
-                self.assertEqual(values["factoring_overdue_amount"],
-                                 self.client.factoring_overdue_amount)
+                    {"factoring_overdue_amount": {}, "currency_id": {},
+                     "factoring_funds_in_use": {}, "factoring_availability": {}})[0]
+                # the card reads the same figures as the client's Factoring tab
+                for name in ("factoring_overdue_amount", "factoring_funds_in_use",
+                             "factoring_availability"):
+                    self.assertEqual(values[name], self.client[name], name)
                 self.assertEqual(values["currency_id"], self.eur.id)
 
     def test_client_form_loads_the_currency_for_every_role(self):

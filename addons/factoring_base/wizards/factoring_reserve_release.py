@@ -18,6 +18,10 @@ class FactoringReserveRelease(models.TransientModel):
     reserve_balance = fields.Monetary(
         related="partner_id.factoring_reserve_balance", string="Reserve Owed")
     reserve_held = fields.Monetary(related="partner_id.factoring_reserve_held")
+    deficit = fields.Monetary(
+        compute="_compute_deficit", string="Deficit Kept",
+        help="What the client is over-advanced by (minus its availability, when "
+        "negative): kept from the release to cover it.")
     amount = fields.Monetary(
         related="partner_id.factoring_reserve_releasable", string="Amount to Release")
     journal_id = fields.Many2one(
@@ -25,6 +29,13 @@ class FactoringReserveRelease(models.TransientModel):
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         default=lambda self: self._default_journal())
     date = fields.Date(string="Payment Date", required=True, default=factoring_today)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_deficit(self):
+        for wizard in self:
+            figures = wizard.partner_id.sudo()._factoring_availability(
+                wizard.company_id).get(wizard.partner_id.id) if wizard.partner_id else None
+            wizard.deficit = max(-figures["availability"], 0.0) if figures else 0.0
 
     @api.model
     def _default_journal(self):

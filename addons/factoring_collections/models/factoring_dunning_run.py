@@ -12,7 +12,7 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 SKIP_REASONS = [
-    ("hold", "On hold"),
+    ("hold", "Held from dunning"),
     ("no_followup", "No follow-up"),
     ("excluded", "Debtor excluded"),
     ("no_policy", "No dunning policy"),
@@ -58,7 +58,7 @@ class FactoringDunningRun(models.Model):
         help="Debtors without a usable accounts-payable address (none, bounced or "
         "blacklisted): a call activity was scheduled instead.")
     failure_count = fields.Integer(string="Failures", readonly=True)
-    skipped_hold = fields.Integer(string="Skipped: on hold", readonly=True)
+    skipped_hold = fields.Integer(string="Skipped: held from dunning", readonly=True)
     skipped_no_followup = fields.Integer(string="Skipped: no follow-up", readonly=True)
     skipped_excluded = fields.Integer(string="Skipped: debtor excluded", readonly=True)
     skipped_no_policy = fields.Integer(string="Skipped: no policy", readonly=True)
@@ -108,7 +108,7 @@ class FactoringDunningRun(models.Model):
                    %(today)s - aml.date_maturity AS dpd,
                    COALESCE(cp.factoring_dunning_policy_id, %(policy)s) AS policy_id,
                    di.level_days AS cur_days,
-                   CASE WHEN aml.factoring_on_hold THEN 'hold'
+                   CASE WHEN aml.factoring_dunning_hold THEN 'hold'
                         WHEN aml.no_followup THEN 'no_followup'
                         WHEN cp.factoring_dunning_excluded THEN 'excluded'
                         WHEN COALESCE(cp.factoring_dunning_policy_id, %(policy)s) IS NULL

@@ -85,7 +85,7 @@ class FactoringEscalationRule(models.Model):
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
              WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
                AND aml.reconciled IS NOT TRUE AND aml.amount_residual > 0
-               AND aml.date_maturity < %(today)s AND aml.factoring_on_hold IS NOT TRUE
+               AND aml.date_maturity < %(today)s AND aml.factoring_dunning_hold IS NOT TRUE
             """, today=today, company=self.company_id.id)
         if self.trigger == "amount_age":
             query = SQL(

@@ -26,9 +26,11 @@ class FactoringPromise(models.Model):
     items (or on the promised items) between the day it was recorded and the
     promised date: kept when they reach the amount, partly kept or broken when
     the date has passed without it. While pending, the items it covers are on
-    hold (base's hold, source "promise"); the promise lifts its holds when it
-    ends. A broken promise gives the collector an activity and is logged on the
-    debtor."""
+    hold from dunning (base's hold, source "promise": it stops dunning and
+    leaves the items eligible for funding): the promised items or, when none
+    are chosen, the debtor's oldest overdue items up to the promised amount.
+    The promise lifts its holds when it ends. A broken promise gives the
+    collector an activity and is logged on the debtor."""
 
     _name = "factoring.promise"
     _description = "Promise to Pay"
@@ -50,7 +52,8 @@ class FactoringPromise(models.Model):
     item_ids = fields.Many2many(
         "account.move.line", "factoring_promise_item_rel", "promise_id", "move_line_id",
         string="Promised Items", check_company=True,
-        help="Leave empty when the promise covers the debtor's open items as a whole.")
+        help="Leave empty when the promise covers the debtor's open items as a whole: it "
+        "then holds the oldest overdue items up to the promised amount.")
     call_id = fields.Many2one(
         "factoring.collection.call", string="From Call", index="btree_not_null",
         check_company=True)
@@ -69,6 +72,12 @@ class FactoringPromise(models.Model):
 
     _amount_positive = models.Constraint(
         "CHECK(amount > 0)", "A promise to pay needs a positive amount.")
+
+    @api.onchange("item_ids")
+    def _onchange_item_ids(self):
+        """The promised amount defaults to what the chosen items owe."""
+        if self.item_ids and self.state == "pending":
+            self.amount = sum(self.item_ids.mapped("amount_residual"))
 
     @api.depends("debtor_id", "amount", "date")
     def _compute_display_name(self):
@@ -169,10 +178,25 @@ class FactoringPromise(models.Model):
                     balance=format_amount(self.env, balance or 0.0, promise.currency_id)))
 
     def _covered_items(self):
+        """The items the promise holds: the promised items, or, when none are
+        chosen, the debtor's open items not already held from dunning (a
+        dispute), oldest due first, until they reach the promised amount (the
+        overdue ones come first; the last item may go beyond the amount)."""
         self.ensure_one()
         if self.item_ids:
             return self.item_ids.sudo()
-        return self.env["account.move.line"].sudo().search(self._open_items_domain())
+        Line = self.env["account.move.line"].sudo()
+        candidates = Line.search_fetch(
+            self._open_items_domain() & Domain("factoring_dunning_hold", "=", False),
+            ["amount_residual"], order="date_maturity, id")
+        covered = Line
+        total = 0.0
+        for item in candidates:
+            if self.currency_id.compare_amounts(total, self.amount) >= 0:
+                break
+            covered |= item
+            total += item.amount_residual
+        return covered
 
     def _set_holds(self):
         for promise in self.filtered(lambda p: p.state == "pending"):

@@ -18,9 +18,11 @@ class ResPartner(models.Model):
     # The collections figures of the client's one screen (group
     # factoring_figures_collections); each computed set-based for all partners.
     factoring_dunnable_amount = fields.Monetary(
-        compute="_compute_factoring_collection_figures", string="Overdue not on Hold",
+        compute="_compute_factoring_collection_figures", string="Overdue to Chase",
         currency_field="currency_id",
-        help="Overdue open items not on hold: what dunning and collectors chase.")
+        help="Overdue open items that no hold keeps from dunning: what dunning and the "
+        "collectors chase. The Overdue figure says what the holds keep (disputed, "
+        "promised, held manually).")
     factoring_promise_pending_amount = fields.Monetary(
         compute="_compute_factoring_collection_figures", string="Promised (pending)",
         currency_field="currency_id")
@@ -133,7 +135,7 @@ class ResPartner(models.Model):
         ratios = Promise._kept_ratio("debtor_id", ids)
         dunnable = dict(Line._read_group(
             Line._factoring_open_items_domain() & Domain("partner_id", "in", ids)
-            & Domain("date_maturity", "<", today) & Domain("factoring_on_hold", "=", False)
+            & Domain("date_maturity", "<", today) & Domain("factoring_dunning_hold", "=", False)
             & company, ["partner_id"], ["amount_residual:sum"]))
         for partner in self:
             partner.factoring_dunnable_amount = dunnable.get(partner, 0.0)

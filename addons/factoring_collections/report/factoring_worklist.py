@@ -45,8 +45,13 @@ class FactoringWorklist(models.Model):
     sector_id = fields.Many2one("factoring.sector", string="Sector", readonly=True)
     rating = fields.Selection(RATINGS, readonly=True)
     open_amount = fields.Monetary(readonly=True)
-    overdue_amount = fields.Monetary(readonly=True, help="Overdue open items not on hold.")
-    held_amount = fields.Monetary(string="On Hold", readonly=True)
+    overdue_amount = fields.Monetary(
+        string="Overdue to Chase", readonly=True,
+        help="Overdue open items that no hold keeps from dunning (a dispute, a promise to "
+        "pay, a manual hold that stops dunning).")
+    held_amount = fields.Monetary(
+        string="Held from Dunning", readonly=True,
+        help="Open items a hold keeps from dunning: disputed, promised or held manually.")
     overdue_count = fields.Integer(string="Overdue Items", readonly=True)
     oldest_days = fields.Integer(string="Oldest (days past due)", readonly=True)
     broken_count = fields.Integer(
@@ -80,15 +85,15 @@ class FactoringWorklist(models.Model):
                        SUM(aml.amount_residual) AS open_amount,
                        SUM(aml.amount_residual) FILTER (
                            WHERE aml.date_maturity < day.today
-                             AND aml.factoring_on_hold IS NOT TRUE) AS overdue_amount,
+                             AND aml.factoring_dunning_hold IS NOT TRUE) AS overdue_amount,
                        COUNT(*) FILTER (
                            WHERE aml.date_maturity < day.today
-                             AND aml.factoring_on_hold IS NOT TRUE) AS overdue_count,
+                             AND aml.factoring_dunning_hold IS NOT TRUE) AS overdue_count,
                        MIN(aml.date_maturity) FILTER (
                            WHERE aml.date_maturity < day.today
-                             AND aml.factoring_on_hold IS NOT TRUE) AS oldest_due,
+                             AND aml.factoring_dunning_hold IS NOT TRUE) AS oldest_due,
                        SUM(aml.amount_residual) FILTER (
-                           WHERE aml.factoring_on_hold) AS held_amount
+                           WHERE aml.factoring_dunning_hold) AS held_amount
                   FROM res_partner cp
                   JOIN res_partner p ON p.commercial_partner_id = cp.id
                   JOIN account_move_line aml ON aml.partner_id = p.id

@@ -48,7 +48,7 @@ class FactoringDunningPreview(models.TransientModel):
                 if level.channel_email and not address else False,
             }))
         labels = {
-            "hold": self.env._("on hold"), "no_followup": self.env._("no follow-up"),
+            "hold": self.env._("held from dunning"), "no_followup": self.env._("no follow-up"),
             "excluded": self.env._("debtor excluded"), "no_policy": self.env._("no policy"),
             "min_amount": self.env._("below the level's minimum"),
             "already": self.env._("already at their level"),

@@ -18,7 +18,10 @@ class TestLimitsScreens(FactoringCommon):
         schedule.action_verify()
         schedule.action_fund()
 
-    def test_clients_kanban_shows_funds_in_use_and_availability(self):
+    def test_clients_kanban_shows_the_client_limit_headroom(self):
+        """Funds in use and availability are base's figures on base's part of
+        the card; limits adds the client limit's headroom, the same figure as
+        the client's Factoring tab."""
         kanban = self.env.ref("factoring_base.view_partner_kanban_factoring_clients")
         for role in ("client_manager", "credit_analyst", "operations"):
             with self.subTest(role=role):
@@ -26,13 +29,14 @@ class TestLimitsScreens(FactoringCommon):
                 arch = etree.fromstring(Partner.get_views([(kanban.id, "kanban")])[
                     "views"]["kanban"]["arch"])
                 slot = "//div[@name='factoring_kanban_figures_limits']"
-                for name in ("factoring_client_utilisation", "factoring_availability"):
-                    self.assertTrue(arch.xpath(f"{slot}//field[@name='{name}']"), name)
+                self.assertTrue(arch.xpath(f"{slot}//field[@name='factoring_client_headroom']"))
+                self.assertFalse(arch.xpath(f"{slot}//field[@name='factoring_availability']"),
+                                 "availability is shown once, by base")
                 values = Partner.browse(self.client.id).web_read(
-                    {"factoring_client_utilisation": {}, "factoring_availability": {}})[0]
-                self.assertEqual(values["factoring_client_utilisation"], 4500.0)
-                self.assertEqual(values["factoring_availability"],
-                                 self.client.factoring_availability)
+                    {"factoring_client_headroom": {}, "factoring_funds_in_use": {}})[0]
+                self.assertEqual(values["factoring_client_headroom"],
+                                 self.client.factoring_client_headroom)
+                self.assertEqual(values["factoring_funds_in_use"], 4500.0)
 
     def test_debtor_shares_listed_once(self):
         """Base's Top Debtors is the one list of debtor shares on the tab."""
