@@ -149,7 +149,6 @@ class ScenarioCommon(LimitsCommon):
         for role in READERS[1:]:
             self.assertEqual(seen[role], first, f"{role} reads other figures than {READERS[0]}")
 
-
     def expected_tab(self, open_items, disputed=(), promised=(), ineligible=(),
                      client_limit=0.0, verified_advance=0.0, reserve_balance=0.0, paid=()):
         """The tab computed by hand from the open items {number: (debtor,
