@@ -133,12 +133,17 @@ class ResPartner(models.Model):
         promise_counts = dict(Promise._read_group(
             Domain("debtor_id", "in", ids) & company, ["debtor_id"], ["__count"]))
         ratios = Promise._kept_ratio("debtor_id", ids)
-        dunnable = dict(Line._read_group(
-            Line._factoring_open_items_domain() & Domain("partner_id", "in", ids)
-            & Domain("date_maturity", "<", today) & Domain("factoring_dunning_hold", "=", False)
-            & company, ["partner_id"], ["amount_residual:sum"]))
+        # as debtor or as client, as base's Overdue figure beside it (its "to chase" part)
+        dunnable = {}
+        chased = Line._factoring_open_items_domain() & Domain("date_maturity", "<", today) \
+            & Domain("factoring_dunning_hold", "=", False) & company
+        for field_name in ("partner_id", "factoring_client_id"):
+            for partner, amount in Line._read_group(
+                    chased & Domain(field_name, "in", ids), [field_name],
+                    ["amount_residual:sum"]):
+                dunnable[partner.id] = dunnable.get(partner.id, 0.0) + amount
         for partner in self:
-            partner.factoring_dunnable_amount = dunnable.get(partner, 0.0)
+            partner.factoring_dunnable_amount = dunnable.get(partner.id, 0.0)
             amount, date = pending.get(partner.id, (0.0, False))
             partner.factoring_promise_pending_amount = amount
             partner.factoring_promise_next_date = date

@@ -112,3 +112,24 @@ class TestPromiseScope(CollectionsCommon):
         self.assertEqual(after["eligible"], before["eligible"])
         self.assertEqual(after["availability"], before["availability"])
         self.assertEqual(after["held_by_source"], {}, "nothing left out of availability")
+
+    def test_client_overdue_to_chase(self):
+        """A client's Overdue to Chase counts its factored items (as its
+        Overdue does): what no hold keeps from dunning."""
+        schedule = self.make_schedule([
+            {"invoice_number": "PC-1", "amount": 4000.0, "invoice_date": self.days(-40),
+             "due_date": self.days(-10)},
+            {"invoice_number": "PC-2", "amount": 1000.0, "invoice_date": self.days(-40),
+             "due_date": self.days(-5)},
+        ], schedule_date=self.days(-30))
+        schedule.action_verify()
+        schedule.action_fund()
+        promised = schedule.move_id.line_ids.filtered(
+            lambda line: line.factoring_schedule_line_id and line.name == "PC-1")
+        self.promise(amount=4000.0, item_ids=[Command.set(promised.ids)])
+        client = self.client.with_user(self.collector)
+        client.invalidate_recordset()
+        self.assertEqual(client.factoring_overdue_amount, 5000.0)
+        self.assertEqual(client.factoring_dunnable_amount, 1000.0)
+        self.assertIn(f"{format_amount(self.env, 1000.0, self.eur)} to chase",
+                      client.factoring_overdue_detail)
