@@ -2,7 +2,7 @@
     "name": "Factoring Collections",
     "summary": "Collectors' worklist with reasons, call notes, promises to pay, idempotent "
     "dunning runs, escalation rules, portfolio handovers and debtor statements",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Factoring",
     "author": "Factoring CCM contributors",
     "website": "https://github.com/factoring-ccm/factoring-ccm",

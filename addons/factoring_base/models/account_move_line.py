@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 from .factoring_guard import guarded
 
@@ -32,11 +32,22 @@ class AccountMoveLine(models.Model):
         "factoring.item.hold", "move_line_id", string="Holds", readonly=True,
         help="Active holds on this receivable item (lifted ones are archived).")
     # Stored so that dunning and availability filter held items in SQL; kept
-    # right by the holds' create and (un)archive. Its column is created by the
-    # pre-init hook, so installing does not compute it for every journal item.
+    # right by the holds' create and (un)archive. Their columns are created by
+    # the pre-init hook (and the 19.0.1.1.0 migration), so installing does not
+    # compute them for every journal item.
     factoring_on_hold = fields.Boolean(
         string="On Hold", compute="_compute_factoring_on_hold", store=True, readonly=True,
-        copy=False)
+        copy=False, help="Any active hold, whatever its effects.")
+    factoring_dunning_hold = fields.Boolean(
+        string="Held from Dunning", compute="_compute_factoring_on_hold", store=True,
+        readonly=True, copy=False,
+        help="An active hold stops dunning on this item (a dispute, a promise to pay, a "
+        "manual hold that stops dunning): dunning and the overdue to chase skip it.")
+    factoring_ineligible_hold = fields.Boolean(
+        string="Held from Funding", compute="_compute_factoring_on_hold", store=True,
+        readonly=True, copy=False,
+        help="An active hold makes this item ineligible (a dispute, a manual hold that "
+        "makes it ineligible): funding availability leaves it out.")
     # What the screens show of a receivable item, factored or own (see
     # _factoring_item_data): computed for the whole list in one query.
     factoring_invoice_number = fields.Char(
@@ -52,6 +63,11 @@ class AccountMoveLine(models.Model):
 
     # Held items by debtor: the few held rows, found without scanning the others.
     _factoring_on_hold_idx = models.Index("(partner_id) WHERE factoring_on_hold IS TRUE")
+    # Items held from dunning by debtor, held from funding by client: the same.
+    _factoring_dunning_hold_idx = models.Index(
+        "(partner_id) WHERE factoring_dunning_hold IS TRUE")
+    _factoring_ineligible_hold_idx = models.Index(
+        "(factoring_client_id) WHERE factoring_ineligible_hold IS TRUE")
 
     @api.model
     def _factoring_open_items_domain(self):
@@ -215,13 +231,13 @@ class AccountMoveLine(models.Model):
         # Reading the accessor's tables directly: a role that may see the item
         # may see its invoice number and dates.
         data = saved.sudo()._factoring_item_data() if saved else {}
-        today = fields.Date.context_today(self)
+        days = self.company_id._factoring_days()
         for line in self:
             item = data.get(line.id) if isinstance(line.id, int) else None
             due = item["due_date"] if item else line.date_maturity
             line.factoring_invoice_number = item["number"] if item else line.name
             line.factoring_invoice_date = item["invoice_date"] if item else line.date
-            line.factoring_days_past_due = (today - due).days if due else 0
+            line.factoring_days_past_due = (days[line.company_id.id] - due).days if due else 0
             if line.reconciled:
                 line.factoring_item_state = "paid"
             elif line.currency_id.compare_amounts(
@@ -235,15 +251,20 @@ class AccountMoveLine(models.Model):
     # ------------------------------------------------------------------
     # Holds
     # ------------------------------------------------------------------
-    @api.depends("factoring_hold_ids", "factoring_hold_ids.active")
+    @api.depends("factoring_hold_ids", "factoring_hold_ids.active",
+                 "factoring_hold_ids.stops_dunning", "factoring_hold_ids.makes_ineligible")
     def _compute_factoring_on_hold(self):
-        held = set()
+        held = {}
         if self.ids:
             Hold = self.env["factoring.item.hold"].sudo()
-            held = {line.id for [line] in Hold._read_group(
-                [("move_line_id", "in", self.ids), ("active", "=", True)], ["move_line_id"])}
+            held = {line.id: (dunning, ineligible) for line, dunning, ineligible in Hold._read_group(
+                [("move_line_id", "in", self.ids), ("active", "=", True)], ["move_line_id"],
+                ["stops_dunning:bool_or", "makes_ineligible:bool_or"])}
         for line in self:
+            dunning, ineligible = held.get(line.id, (False, False))
             line.factoring_on_hold = line.id in held
+            line.factoring_dunning_hold = dunning
+            line.factoring_ineligible_hold = ineligible
 
     def _factoring_hold_origin(self, origin):
         if origin is None or origin is False:
@@ -254,7 +275,8 @@ class AccountMoveLine(models.Model):
         model, res_id = origin
         return model, res_id
 
-    def _factoring_set_hold(self, reason, source, origin=None):
+    def _factoring_set_hold(self, reason, source, origin=None, stops_dunning=None,
+                            makes_ineligible=None):
         """Put these receivable items on hold (set-based, one hold per item).
 
         :param reason: shown on the item and in the hold's history
@@ -262,6 +284,10 @@ class AccountMoveLine(models.Model):
             theirs with ``selection_add``); only that source lifts the hold
         :param origin: the record that set the hold (a dispute, a promise...),
             a record or a ``(model, id)`` pair, or None
+        :param stops_dunning: whether the hold stops dunning; None: the
+            source's default (``factoring.item.hold._factoring_sources``)
+        :param makes_ineligible: whether the hold makes the items ineligible
+            for funding availability; None: the source's default
         :return: the holds created. Items already held by the same source and
             origin are left as they are (setting a hold twice is harmless).
 
@@ -278,6 +304,16 @@ class AccountMoveLine(models.Model):
                 items=", ".join(not_receivable[:5].mapped("display_name"))))
         res_model, res_id = self._factoring_hold_origin(origin)
         Hold = self.env["factoring.item.hold"].sudo()
+        default_dunning, default_ineligible = Hold._factoring_source_effects(source)
+        effects = {
+            "stops_dunning": default_dunning if stops_dunning is None else bool(stops_dunning),
+            "makes_ineligible": default_ineligible if makes_ineligible is None
+            else bool(makes_ineligible),
+        }
+        if not (effects["stops_dunning"] or effects["makes_ineligible"]):
+            raise UserError(self.env._(
+                "A hold must stop dunning, make the items ineligible for funding, or both "
+                "(items: %(items)s).", items=", ".join(self[:5].mapped("display_name"))))
         existing = Hold.search([
             ("move_line_id", "in", self.ids), ("source", "=", source),
             ("res_model", "=", res_model or False), ("res_id", "=", res_id or 0),
@@ -290,6 +326,7 @@ class AccountMoveLine(models.Model):
             "res_model": res_model or False,
             "res_id": res_id or 0,
             "user_id": self.env.uid,
+            **effects,
         } for line in todo])
 
     def _factoring_lift_holds(self, source, origin=None):
@@ -309,6 +346,64 @@ class AccountMoveLine(models.Model):
         return holds
 
     @api.model
+    def _factoring_held_by_source(self, domain, groupby="partner_id", effect=None):
+        """Held residual of the items matching *domain*, per value of *groupby*
+        and per source of hold, in one query: ``{group id: {source: amount}}``
+        (company currency). Every figure that leaves held items out names
+        these amounts.
+
+        An item held by several holds counts once, under the hold that does
+        the most (making ineligible before stopping dunning only), then the
+        oldest, so the parts add up to the held total.
+
+        :param domain: the items (e.g. a partner's open overdue items)
+        :param groupby: a many2one column of the item ("partner_id",
+            "factoring_client_id")
+        :param effect: None for any active hold, "dunning" for holds that stop
+            dunning, "ineligible" for holds that make the item ineligible
+        """
+        flag = {None: "factoring_on_hold", "dunning": "factoring_dunning_hold",
+                "ineligible": "factoring_ineligible_hold"}[effect]
+        hold_filter = {None: SQL("TRUE"), "dunning": SQL("h.stops_dunning"),
+                       "ineligible": SQL("h.makes_ineligible")}[effect]
+        if groupby not in ("partner_id", "factoring_client_id"):
+            raise ValueError(groupby)
+        Line = self.sudo().with_context(active_test=False)
+        query = Line._search(Domain.AND([domain, Domain(flag, "=", True)]))
+        self.env["factoring.item.hold"].flush_model()
+        self.flush_model([flag, groupby, "amount_residual"])
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT grp, source, SUM(residual)
+              FROM (SELECT DISTINCT ON (aml.id) aml.%(groupby)s AS grp, h.source,
+                           aml.amount_residual AS residual
+                      FROM account_move_line aml
+                      JOIN factoring_item_hold h ON h.move_line_id = aml.id AND h.active
+                           AND %(hold_filter)s
+                     WHERE aml.id IN %(items)s
+                  ORDER BY aml.id, h.makes_ineligible DESC, h.stops_dunning DESC, h.date, h.id
+                   ) held
+          GROUP BY grp, source
+            """,
+            groupby=SQL.identifier(groupby), hold_filter=hold_filter,
+            items=query.subselect()))
+        result = {}
+        for group_id, source, amount in rows:
+            result.setdefault(group_id, {})[source] = float(amount or 0.0)
+        return result
+
+    @api.model
+    def _factoring_held_words(self, held, currency):
+        """The parts of a figure held by source, in words: "13,983.50 disputed,
+        5,000.00 promised" (largest first), from ``{source: amount}``."""
+        Hold = self.env["factoring.item.hold"]
+        return ", ".join(
+            self.env._("%(amount)s %(label)s", amount=format_amount(self.env, amount, currency),
+                       label=Hold._factoring_source_label(source))
+            for source, amount in sorted(held.items(), key=lambda item: (-item[1], item[0]))
+            if not currency.is_zero(amount))
+
+    @api.model
     def _factoring_check_hold_rights(self):
         if self.env.su or any(self.env.user.has_group(g) for g in HOLD_GROUPS):
             return
@@ -316,8 +411,9 @@ class AccountMoveLine(models.Model):
             "Only credit analysts, credit managers, collections supervisors and factoring "
             "managers may put receivable items on hold or lift their holds."))
 
-    def action_factoring_hold(self, reason):
-        """Manual hold from the open items screen."""
+    def action_factoring_hold(self, reason, stops_dunning=True, makes_ineligible=True):
+        """Manual hold from the open items screen, with the effects the person
+        chose (at least one)."""
         self._factoring_check_hold_rights()
         self.check_access("read")
         closed = self.filtered(lambda rec: rec.reconciled or rec.parent_state != "posted")
@@ -325,7 +421,8 @@ class AccountMoveLine(models.Model):
             raise UserError(self.env._(
                 "Only open items can be put on hold; %(items)s is paid or not posted.",
                 items=", ".join(closed[:5].mapped("display_name"))))
-        self._factoring_set_hold(reason, "manual")
+        self._factoring_set_hold(reason, "manual", stops_dunning=stops_dunning,
+                                 makes_ineligible=makes_ineligible)
         return True
 
     def action_factoring_lift_hold(self):
@@ -418,14 +515,14 @@ class AccountMoveLine(models.Model):
             lambda rec: rec.factoring_schedule_line_id.paid_date and not rec.reconciled)
         if not items:
             return
-        today = fields.Date.context_today(self)
+        days = items.company_id._factoring_days()
         by_key = defaultdict(list)
         for item in items:
             schedule_line = item.factoring_schedule_line_id
             currency = schedule_line.schedule_id.agreement_id.currency_id
             if not currency.is_zero(schedule_line.fee_amount):
                 by_key[(item.company_id, item.factoring_client_id, currency)].append(
-                    (schedule_line, today, 0, -schedule_line.fee_amount))
+                    (schedule_line, days[item.company_id.id], 0, -schedule_line.fee_amount))
         for (company, client, currency), entries in by_key.items():
             self._factoring_create_fee_move(
                 company, client, currency, entries,

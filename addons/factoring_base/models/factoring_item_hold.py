@@ -1,11 +1,16 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class FactoringItemHold(models.Model):
-    """A hold on a receivable item: while it is active, dunning skips the item and
-    funding availability leaves it out. Whoever set a hold lifts it (the source
-    and origin say who: a manual hold, a dispute, a promise to pay...). Lifting
-    archives the hold, so an item's holds are its history.
+    """A hold on a receivable item. Its effects depend on its source: a hold
+    that *stops dunning* takes the item out of dunning and of the collectors'
+    overdue to chase; a hold that *makes the item ineligible* takes it out of
+    funding availability. A dispute does both, a promise to pay stops dunning
+    only (a promise makes payment likelier, not the invoice worse), a manual
+    hold does what the person who set it chose. Whoever set a hold lifts it
+    (the source and origin say who). Lifting archives the hold, so an item's
+    holds are its history.
 
     Holds are written only through ``account.move.line._factoring_set_hold`` and
     ``_factoring_lift_holds`` (and the manual-hold actions that check the
@@ -40,6 +45,50 @@ class FactoringItemHold(models.Model):
     lifted_date = fields.Datetime(string="Lifted on", readonly=True)
     lifted_user_id = fields.Many2one("res.users", string="Lifted by", readonly=True)
     active = fields.Boolean(default=True, readonly=True, index=True)
+    stops_dunning = fields.Boolean(
+        default=True, readonly=True,
+        help="While active, dunning and the collectors' overdue to chase skip the item.")
+    makes_ineligible = fields.Boolean(
+        default=True, readonly=True,
+        help="While active, the item does not count as eligible for funding availability.")
+
+    @api.model
+    def _factoring_sources(self):
+        """What each source of hold does and how the figures name the amounts
+        it holds: ``{source: {"stops_dunning": bool, "makes_ineligible": bool,
+        "held": label}}``. The effects are the defaults of
+        ``account.move.line._factoring_set_hold``; the label reads in a sentence
+        such as "13,983.50 disputed, 4,037.00 to chase". An
+        addon that adds a source (``selection_add`` on ``source``) adds it here
+        with ``super()``; a source missing here stops dunning and makes the item
+        ineligible."""
+        return {
+            "manual": {"stops_dunning": True, "makes_ineligible": True,
+                       "held": self.env._("held manually")},
+        }
+
+    @api.model
+    def _factoring_source_effects(self, source):
+        """(stops dunning, makes ineligible) of a source's holds by default."""
+        spec = self._factoring_sources().get(source) or {}
+        return spec.get("stops_dunning", True), spec.get("makes_ineligible", True)
+
+    @api.model
+    def _factoring_source_label(self, source):
+        """How a figure names the amount held by this source ("disputed")."""
+        spec = self._factoring_sources().get(source)
+        if spec:
+            return spec["held"]
+        labels = dict(self._fields["source"]._description_selection(self.env))
+        return self.env._("held (%s)", labels.get(source, source))
+
+    @api.constrains("stops_dunning", "makes_ineligible")
+    def _check_effects(self):
+        for hold in self:
+            if not (hold.stops_dunning or hold.makes_ineligible):
+                raise ValidationError(self.env._(
+                    "The hold on %(item)s must stop dunning, make the item ineligible for "
+                    "funding, or both.", item=hold.move_line_id.display_name))
 
     @api.depends("reason", "move_line_id")
     def _compute_display_name(self):

@@ -8,13 +8,21 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import format_amount
 
 from .factoring_guard import check_groups, check_protected, guarded
+from .res_company_day import factoring_today
 
 FUNDING_GROUP = "factoring_base.group_factoring_operations"
 CLIENT_MANAGER_GROUP = "factoring_base.group_factoring_client_manager"
 # Who enters, verifies, resets and cancels (unfunded) schedules.
 SCHEDULE_GROUPS = (CLIENT_MANAGER_GROUP, FUNDING_GROUP)
 # Changed only by the schedule's own actions (see factoring_guard).
-SCHEDULE_PROTECTED = ("state", "move_id", "reversal_move_id", "funded_date", "verification_note")
+SCHEDULE_PROTECTED = ("state", "move_id", "reversal_move_id", "funded_date", "verification_note",
+                      "funding_override_reason", "funding_override_user_id",
+                      "funding_override_date", "funding_override_problems")
+# Who may let a schedule be funded despite its funding problems (availability;
+# factoring_limits adds the client limit), with a reason that is logged.
+OVERRIDE_GROUP = "factoring_base.group_factoring_credit_manager"
+OVERRIDE_FIELDS = ("funding_override_reason", "funding_override_user_id",
+                   "funding_override_date", "funding_override_problems")
 # What the verification depends on besides the lines: changing it on a verified
 # schedule sends it back to draft; on a funded or cancelled one it is refused.
 SCHEDULE_CHECKED = ("client_id", "agreement_id", "company_id", "date", "line_ids")
@@ -44,7 +52,7 @@ class FactoringSchedule(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="agreement_id.currency_id", store=True)
     date = fields.Date(
-        string="Assignment Date", required=True, default=fields.Date.context_today,
+        string="Assignment Date", required=True, default=factoring_today,
         tracking=True)
     state = fields.Selection(
         [("draft", "Draft"), ("verified", "Verified"), ("funded", "Funded"),
@@ -69,6 +77,24 @@ class FactoringSchedule(models.Model):
         "the advance became payable): discount fee days count from this day. The "
         "funding entry itself is dated on the assignment date.")
     advance_rate = fields.Float(related="agreement_id.advance_rate")
+    funding_problems = fields.Text(
+        compute="_compute_funding_problems",
+        help="Why funding this verified schedule would be refused (its client's "
+        "availability; with factoring_limits, its client limit): a credit manager may "
+        "override with a reason.")
+    funding_override_reason = fields.Text(
+        string="Override Reason", readonly=True, copy=False, tracking=True,
+        help="Why a credit manager let this schedule be funded despite its funding "
+        "problems.")
+    funding_override_user_id = fields.Many2one(
+        "res.users", string="Overridden by", readonly=True, copy=False, tracking=True,
+        help="The credit manager who overrode the funding problems; four eyes: another "
+        "person funds the schedule.")
+    funding_override_date = fields.Datetime(string="Overridden on", readonly=True, copy=False)
+    funding_override_problems = fields.Text(
+        string="Problems Overridden", readonly=True, copy=False,
+        help="The funding problems, with their figures, that the override covers; if "
+        "funding finds other figures, the override no longer applies.")
 
     _name_company_uniq = models.Constraint(
         "UNIQUE(name, company_id)", "The schedule reference must be unique per company.")
@@ -133,6 +159,9 @@ class FactoringSchedule(models.Model):
 
     def write(self, vals):
         check_protected(self, [vals], SCHEDULE_PROTECTED, lambda vals: self._names())
+        if vals.get("state") in ("draft", "cancelled"):
+            # an override covers the schedule as it was verified, once
+            vals = {**dict.fromkeys(OVERRIDE_FIELDS, False), **vals}
         checked = set(SCHEDULE_CHECKED) & set(vals)
         verified = self.browse()
         if checked:
@@ -190,8 +219,8 @@ class FactoringSchedule(models.Model):
         are listed. Each name ``x`` is a method ``_verify_x(funding=False)``
         returning ``(general, line_errors)``: a list of schedule-level reasons and
         ``{line id: [reasons]}``. Addons append their own checks with ``super()``
-        (factoring_limits: limits and concentration; factoring_disputes: blocked
-        debtors). A check must be set-based (a few queries whatever the number
+        (factoring_limits appends ``limits``: the limits and the concentration).
+        A check must be set-based (a few queries whatever the number
         of lines): a schedule can hold 10,000 invoices.
 
         :param funding: (of each check) the check runs at funding time, just
@@ -233,7 +262,8 @@ class FactoringSchedule(models.Model):
                 client=self.client_id.display_name))
         if agreement.date_end and self.date > agreement.date_end:
             general.append(self.env._("agreement %(agreement)s ended on %(date)s",
-                             agreement=agreement.name, date=agreement.date_end))
+                             agreement=agreement.name,
+                             date=format_date(self.env, agreement.date_end)))
         if not self.line_ids:
             general.append(self.env._("the schedule has no invoices"))
         return general, {}
@@ -470,6 +500,9 @@ class FactoringSchedule(models.Model):
             if general or errors:
                 schedule._write_line_messages(errors)
                 raise UserError(schedule._format_verification_errors(general, errors))
+            problems = schedule._factoring_funding_problems()
+            if problems:
+                schedule._check_funding_override(problems)
             schedule._claim_invoices()
             schedule.company_id._factoring_check_accounting()
             Move = self.env["account.move"].sudo().with_company(schedule.company_id)
@@ -490,6 +523,131 @@ class FactoringSchedule(models.Model):
                 move=move.name, count=schedule.line_count,
                 total=format_amount(self.env, schedule.amount_total, currency),
                 advance=format_amount(self.env, schedule.advance_amount, currency)))
+            if problems:
+                schedule._factoring_log_funding_override(
+                    problems, schedule.funding_override_reason)
+        return True
+
+    # ------------------------------------------------------------------
+    # Funding problems and their override by a credit manager
+    # ------------------------------------------------------------------
+    def _factoring_funding_problems(self):
+        """EXTENSION POINT: why funding this schedule now would be refused
+        unless a credit manager overrides it: a list of human-readable
+        problems, each with its figures (empty: nothing stops it). Run by
+        :meth:`action_fund` after the verification checks, just before the
+        entry is posted, and shown on verified schedules.
+
+        Base's problem: funding would leave the client's availability (see
+        ``res.partner._factoring_availability``) below zero; the message gives
+        the availability before, this schedule's advance and the availability
+        after funding. factoring_limits appends its client-limit problem with
+        ``super()``. A problem's text must not change while its figures do not
+        (an override covers the problems it was given, word for word).
+        """
+        self.ensure_one()
+        company = self.company_id
+        client = self.client_id.commercial_partner_id.sudo()
+        currency = company.currency_id
+        before = client._factoring_availability(company)[client.id]
+        after = client._factoring_availability(company, pending=self)[client.id]
+        if currency.compare_amounts(after["availability"], 0.0) >= 0:
+            return []
+        return [self.env._(
+            "funding would take %(client)s past its availability: availability before "
+            "%(before)s, this schedule's advance %(advance)s, availability after funding "
+            "%(after)s (%(detail)s)",
+            client=client.display_name,
+            before=format_amount(self.env, before["availability"], currency),
+            advance=format_amount(self.env, self.advance_amount, self.currency_id),
+            after=format_amount(self.env, after["availability"], currency),
+            detail=client._factoring_availability_words(after, currency))]
+
+    def _factoring_log_funding_override(self, problems, reason):
+        """EXTENSION POINT, called once the schedule is funded despite its
+        *problems* (the list of :meth:`_factoring_funding_problems`) on the
+        override of a credit manager (``funding_override_user_id``) for
+        *reason*, in the funding's transaction. Base logs it in the schedule's
+        chatter; factoring_limits adds an entry to the limit history."""
+        self.ensure_one()
+        self.sudo().message_post(body=self.env._(
+            "Funded despite: %(problems)s. Overridden by %(user)s: %(reason)s",
+            problems="; ".join(problems), user=self.funding_override_user_id.name or "-",
+            reason=reason or "-"))
+
+    def _compute_funding_problems(self):
+        for schedule in self:
+            schedule.funding_problems = "\n".join(
+                schedule._factoring_funding_problems()
+            ) if schedule.state == "verified" and isinstance(schedule.id, int) else False
+
+    def _check_funding_override(self, problems):
+        """Funding with *problems* goes ahead only on a credit manager's
+        override that covers these very problems, given by someone else than
+        the person who funds (four eyes)."""
+        self.ensure_one()
+        listed = "\n".join(problems)
+        if not self.funding_override_user_id:
+            raise UserError(self.env._(
+                "Schedule %(schedule)s was not funded: %(problems)s.\nA credit manager may "
+                "override this with a reason (Override Funding); another person then funds it.",
+                schedule=self.name, problems="; ".join(problems)))
+        if self.funding_override_user_id == self.env.user and not self.env.su:
+            raise UserError(self.env._(
+                "Schedule %(schedule)s: you overrode its funding problems, so another person "
+                "must fund it (four eyes).", schedule=self.name))
+        if (self.funding_override_problems or "") != listed:
+            raise UserError(self.env._(
+                "Schedule %(schedule)s was not funded: the override of %(user)s covered "
+                "\"%(covered)s\", but funding now finds \"%(problems)s\". A credit manager "
+                "must override again.",
+                schedule=self.name, user=self.funding_override_user_id.name,
+                covered=self.funding_override_problems or "-", problems="; ".join(problems)))
+
+    def action_open_funding_override(self):
+        """The Override Funding wizard (credit managers)."""
+        self.ensure_one()
+        check_groups(self.env, (OVERRIDE_GROUP,), self.env._("override funding problems"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Override Funding"),
+            "res_model": "factoring.funding.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_schedule_id": self.id},
+        }
+
+    def _factoring_override_funding(self, reason):
+        """Let this verified schedule be funded despite its current funding
+        problems: a credit manager's decision with a reason, logged in the
+        chatter. The override covers the problems as they read now; another
+        person funds the schedule."""
+        self.ensure_one()
+        check_groups(self.env, (OVERRIDE_GROUP,), self.env._("override funding problems"))
+        self.check_access("read")
+        if not (reason or "").strip():
+            raise UserError(self.env._(
+                "Schedule %s: an override of its funding problems needs a reason.", self.name))
+        if self.state != "verified":
+            raise UserError(self.env._(
+                "Schedule %(schedule)s is %(state)s: only a verified schedule's funding "
+                "problems can be overridden.", schedule=self.name, state=self._state_label()))
+        problems = self._factoring_funding_problems()
+        if not problems:
+            raise UserError(self.env._(
+                "Schedule %s has no funding problem to override: operations may fund it.",
+                self.name))
+        guarded(self.sudo()).write({
+            "funding_override_reason": reason.strip(),
+            "funding_override_user_id": self.env.uid,
+            "funding_override_date": fields.Datetime.now(),
+            "funding_override_problems": "\n".join(problems),
+        })
+        self.sudo().message_post(
+            body=self.env._("Funding problems overridden by %(user)s: %(problems)s. Reason: "
+                            "%(reason)s", user=self.env.user.name,
+                            problems="; ".join(problems), reason=reason.strip()),
+            author_id=self.env.user.partner_id.id)
         return True
 
     def _claim_invoices(self):
@@ -563,7 +721,7 @@ class FactoringSchedule(models.Model):
         the historical day in context key ``factoring_funded_date``."""
         if self.env.su and self.env.context.get("factoring_funded_date"):
             return fields.Date.to_date(self.env.context["factoring_funded_date"])
-        return fields.Date.context_today(self)
+        return self.company_id._factoring_today()
 
     def _prepare_funding_move(self):
         """Values of the funding entry: one receivable item per invoice on the
@@ -694,7 +852,7 @@ class FactoringSchedule(models.Model):
         # (account.move refuses it otherwise): cancel first, in this transaction.
         guarded(self).write({"state": "cancelled"})
         reversal = move.sudo()._reverse_moves(
-            [{"date": fields.Date.context_today(self),
+            [{"date": self.company_id._factoring_today(),
               "ref": self.env._("Cancellation of schedule %s", self.name)}],
             cancel=True)
         guarded(self).write({"reversal_move_id": reversal.id})

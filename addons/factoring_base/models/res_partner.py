@@ -25,7 +25,7 @@ CONTACT_ROLES = [
     ("other", "Other"),
 ]
 
-# Fields only credit risk may write (DESIGN.md: credit analysts own ratings).
+# Fields only credit risk may write (docs/domain.md, Roles: credit analysts own ratings).
 CREDIT_OWNED_FIELDS = {"factoring_rating"}
 
 
@@ -77,7 +77,7 @@ class ResPartner(models.Model):
         currency_field="currency_id",
         help="Balance of the client's current account: the reserve (and unpaid "
         "purchase price) we owe the client, net of fees and of the reserve already "
-        "released. Reserve Held + Releasable Reserve, when positive.")
+        "released.")
     factoring_reserve_held = fields.Monetary(
         compute="_compute_factoring_reserve", string="Reserve Held",
         currency_field="currency_id",
@@ -86,8 +86,30 @@ class ResPartner(models.Model):
     factoring_reserve_releasable = fields.Monetary(
         compute="_compute_factoring_reserve", string="Releasable Reserve",
         currency_field="currency_id",
-        help="Reserve Owed minus Reserve Held, never below zero: what can be paid "
-        "out to the client now (Release Reserve).")
+        help="Reserve Owed minus Reserve Held minus the client's deficit (minus its "
+        "Availability, when negative), never below zero: what can be paid out to the "
+        "client now (Release Reserve).")
+    # Eligibility and availability (_factoring_availability): the one figure the
+    # screens show and funding checks.
+    factoring_funds_in_use = fields.Monetary(
+        compute="_compute_factoring_availability", string="Funds in Use",
+        currency_field="currency_id",
+        help="What was advanced on the client's open factored items: each item's "
+        "residual times the advance share of its funding entry.")
+    factoring_eligible = fields.Monetary(
+        compute="_compute_factoring_availability", string="Eligible Receivables",
+        currency_field="currency_id",
+        help="The client's open factored items that count for funding: not held by a "
+        "dispute or a hold that makes them ineligible (a promise to pay does not).")
+    factoring_availability = fields.Monetary(
+        compute="_compute_factoring_availability", string="Availability",
+        currency_field="currency_id",
+        help="Eligible Receivables x advance rate - Funds in Use. Negative: the client is "
+        "over-advanced by that much; funding refuses to take it below zero.")
+    factoring_availability_detail = fields.Char(
+        compute="_compute_factoring_availability", string="Availability Detail",
+        help="How the availability is made: eligible of open, what was left out and "
+        "why, borrowing base and funds in use.")
     factoring_open_amount = fields.Monetary(
         compute="_compute_factoring_open_items", string="Open Receivables",
         currency_field="currency_id")
@@ -96,6 +118,10 @@ class ResPartner(models.Model):
         compute="_compute_factoring_open_items", string="Overdue",
         currency_field="currency_id",
         help="Open receivable items past their due date (as debtor or as client).")
+    factoring_overdue_detail = fields.Char(
+        compute="_compute_factoring_open_items", string="Overdue Detail",
+        help="The overdue amount by what holds it: disputed, promised, held manually, "
+        "and what is left to chase (not held from dunning).")
     factoring_oldest_overdue_date = fields.Date(
         compute="_compute_factoring_open_items", string="Oldest Overdue Due Date")
     factoring_oldest_overdue_days = fields.Integer(
@@ -180,8 +206,10 @@ class ResPartner(models.Model):
           residual times the share of its schedule that was not advanced, taken
           from the funding entry (advance / face value), so a later change of the
           agreement's rate does not move it;
-        - releasable: balance minus held, never below zero: what can be paid out
-          now.
+        - releasable: balance minus held minus the client's deficit (what it is
+          over-advanced: minus its availability, when negative), never below
+          zero: what can be paid out now. An over-advanced client is not paid
+          a reserve the factor needs to cover the deficit.
         :return: {partner id: (balance, held, releasable)}
         """
         currency = company.currency_id
@@ -202,17 +230,7 @@ class ResPartner(models.Model):
             company=company.id)))
         held = dict(self.env.execute_query(SQL(
             """
-            WITH funding AS (
-                SELECT s.move_id,
-                       SUM(l.balance) FILTER (WHERE l.factoring_schedule_line_id IS NOT NULL)
-                           AS face,
-                       -SUM(l.balance) FILTER (WHERE l.account_id = %(advance)s) AS advance
-                  FROM factoring_schedule s
-                  JOIN account_move_line l ON l.move_id = s.move_id
-                 WHERE s.state = 'funded' AND s.company_id = %(company)s
-                   AND s.client_id = ANY(%(partners)s)
-              GROUP BY s.move_id
-            )
+            WITH funding AS (%(funding)s)
             SELECT item.factoring_client_id,
                    SUM(item.amount_residual * (1 - COALESCE(f.advance, 0) / f.face))
               FROM account_move_line item
@@ -222,14 +240,206 @@ class ResPartner(models.Model):
                AND item.parent_state = 'posted' AND NOT item.reconciled
           GROUP BY item.factoring_client_id
             """,
-            advance=company.factoring_advance_account_id.id, company=company.id,
-            partners=self.ids)))
+            funding=self._factoring_funding_cte(company), partners=self.ids)))
+        availability = self._factoring_availability(company)
         result = {}
         for partner_id in set(balances) | set(held):
             balance = currency.round(float(balances.get(partner_id) or 0.0))
             on_hold = currency.round(float(held.get(partner_id) or 0.0))
-            result[partner_id] = (balance, on_hold, max(currency.round(balance - on_hold), 0.0))
+            deficit = max(-availability.get(partner_id, {}).get("availability", 0.0), 0.0)
+            result[partner_id] = (
+                balance, on_hold, max(currency.round(balance - on_hold - deficit), 0.0))
         return result
+
+    # ------------------------------------------------------------------
+    # Eligibility and availability (one definition: the screens show it and
+    # funding checks it)
+    # ------------------------------------------------------------------
+    def _factoring_funding_cte(self, company):
+        """What was advanced on each funding entry of these clients and the face
+        value it bought (company currency): the share of an open item that is
+        funds in use is its residual x advance / face, the rest is reserve."""
+        return SQL(
+            """
+            SELECT s.move_id,
+                   SUM(l.balance) FILTER (WHERE l.factoring_schedule_line_id IS NOT NULL)
+                       AS face,
+                   -SUM(l.balance) FILTER (WHERE l.account_id = %(advance)s) AS advance
+              FROM factoring_schedule s
+              JOIN account_move_line l ON l.move_id = s.move_id
+             WHERE s.state = 'funded' AND s.company_id = %(company)s
+               AND s.client_id = ANY(%(partners)s)
+          GROUP BY s.move_id
+            """,
+            advance=company.factoring_advance_account_id.id, company=company.id,
+            partners=self.ids)
+
+    def _factoring_availability(self, company, today=None, pending=None):
+        """Eligibility and availability of these clients in *company* (company
+        currency), set-based: a few queries whatever the number of clients.
+
+        - open: the client's open factored items (residual);
+        - eligible: the open items that count for funding. Base leaves out the
+          items an active hold makes ineligible (a dispute, a manual hold that
+          says so; a promise to pay does not); the extension hook
+          :meth:`_factoring_eligibility_rules` applies further rules
+          (factoring_limits: age, cross-age, excess over the pair or debtor
+          limit, debtors without a limit);
+        - borrowing_base: eligible x the advance rate of each item's agreement;
+        - funds_in_use: what was advanced on the open items, i.e. each item's
+          residual x the advance / face value of its funding entry (the same
+          split as the reserve: funds in use + reserve held = open);
+        - availability: borrowing_base - funds_in_use (negative: the client is
+          over-advanced by that much, its deficit);
+        - held_by_source: {source: residual} of the open items left out by an
+          ineligible-making hold (see ``_factoring_held_by_source``);
+        - ineligible: {reason: amount} of everything left out (base: "hold";
+          the hook adds its own reasons).
+
+        :param today: the day the age rules count from (the hook's), default
+            today
+        :param pending: a factoring.schedule not funded yet, counted as if it
+            were (its lines open and eligible under the same rules, its advance
+            in use): the availability funding would leave
+        :return: {client id: dict above}; clients without open items get zeros
+        """
+        currency = company.currency_id
+        today = today or fields.Date.context_today(self)
+        def zero():
+            return {"open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
+                    "availability": 0.0, "held_by_source": {}, "ineligible": {}}
+
+        result = {client_id: zero() for client_id in self.ids}
+        if not self.ids:
+            return result
+        self.env.flush_all()
+        rows = self.env.execute_query(SQL(
+            """
+            WITH funding AS (%(funding)s)
+            SELECT item.factoring_client_id, item.partner_id,
+                   SUM(item.amount_residual),
+                   COALESCE(SUM(item.amount_residual)
+                            FILTER (WHERE item.factoring_ineligible_hold), 0),
+                   COALESCE(SUM(item.amount_residual * a.advance_rate)
+                            FILTER (WHERE item.factoring_ineligible_hold IS NOT TRUE), 0),
+                   COALESCE(SUM(item.amount_residual * a.advance_rate), 0),
+                   COALESCE(SUM(item.amount_residual * COALESCE(f.advance, 0) / f.face), 0)
+              FROM account_move_line item
+              JOIN funding f ON f.move_id = item.move_id AND f.face != 0
+              JOIN factoring_schedule_line sl ON sl.id = item.factoring_schedule_line_id
+              JOIN factoring_schedule s ON s.id = sl.schedule_id
+              JOIN factoring_agreement a ON a.id = s.agreement_id
+             WHERE item.factoring_schedule_line_id IS NOT NULL
+               AND item.factoring_client_id = ANY(%(partners)s)
+               AND item.company_id = %(company)s
+               AND item.parent_state = 'posted' AND NOT item.reconciled
+          GROUP BY item.factoring_client_id, item.partner_id
+            """,
+            funding=self._factoring_funding_cte(company), partners=self.ids,
+            company=company.id))
+        groups = {}
+        for client_id, debtor_id, open_amount, held, eligible_rate, open_rate, funds in rows:
+            open_amount, held = float(open_amount or 0.0), float(held or 0.0)
+            eligible = open_amount - held
+            # the advance rate of the group: of its eligible items, or of all
+            # its items when none is eligible (a rule may only lower eligible)
+            rate = float(eligible_rate) / eligible if eligible else (
+                float(open_rate) / open_amount if open_amount else 0.0)
+            groups[client_id, debtor_id] = {
+                "open": open_amount, "eligible": eligible, "rate": rate,
+                "funds_in_use": float(funds or 0.0),
+                "ineligible": {"hold": held} if held else {},
+            }
+        if pending:
+            self._factoring_add_pending(company, groups, pending)
+        groups = self._factoring_eligibility_rules(company, groups, today, pending=pending)
+        held_by_source = self.env["account.move.line"]._factoring_held_by_source(
+            Domain.AND([
+                self.env["account.move.line"]._factoring_open_items_domain(),
+                Domain("factoring_client_id", "in", self.ids),
+                Domain("factoring_schedule_line_id", "!=", False),
+                Domain("company_id", "=", company.id),
+            ]), groupby="factoring_client_id", effect="ineligible")
+        for (client_id, _debtor_id), group in groups.items():
+            figures = result.setdefault(client_id, zero())
+            eligible = max(group["eligible"], 0.0)
+            figures["open"] += group["open"]
+            figures["eligible"] += eligible
+            figures["borrowing_base"] += eligible * group["rate"] / 100.0
+            figures["funds_in_use"] += group["funds_in_use"]
+            for reason, amount in group["ineligible"].items():
+                figures["ineligible"][reason] = figures["ineligible"].get(reason, 0.0) + amount
+        for client_id, figures in result.items():
+            for key in ("open", "eligible", "borrowing_base", "funds_in_use"):
+                figures[key] = currency.round(figures[key])
+            figures["availability"] = currency.round(
+                figures["borrowing_base"] - figures["funds_in_use"])
+            figures["held_by_source"] = {
+                source: currency.round(amount)
+                for source, amount in held_by_source.get(client_id, {}).items()}
+            figures["ineligible"] = {
+                reason: currency.round(amount)
+                for reason, amount in figures["ineligible"].items()
+                if not currency.is_zero(amount)}
+        return result
+
+    def _factoring_add_pending(self, company, groups, schedule):
+        """Count a schedule that is not funded yet as if it were: its lines as
+        open eligible items of their debtor (converted as the funding entry
+        would), its advance as funds in use, pro rata of the lines."""
+        schedule.ensure_one()
+        currency = schedule.currency_id or company.currency_id
+        company_currency = company.currency_id
+        total = schedule.amount_total
+        if not total:
+            return
+        client_id = schedule.client_id.commercial_partner_id.id
+        for line in schedule.line_ids:
+            if not line.debtor_id:
+                continue
+            amount = line.amount
+            if currency != company_currency:
+                amount = currency._convert(amount, company_currency, company, schedule.date)
+            funds = amount * schedule.advance_amount / total
+            group = groups.setdefault((client_id, line.debtor_id.id), {
+                "open": 0.0, "eligible": 0.0, "rate": schedule.agreement_id.advance_rate,
+                "funds_in_use": 0.0, "ineligible": {}})
+            eligible_before = group["eligible"]
+            group["open"] += amount
+            group["eligible"] += amount
+            group["funds_in_use"] += funds
+            if group["eligible"]:
+                group["rate"] = (
+                    eligible_before * group["rate"]
+                    + amount * schedule.agreement_id.advance_rate) / group["eligible"]
+
+    @api.model
+    def _factoring_eligibility_rules(self, company, groups, today, pending=None):
+        """EXTENSION HOOK of :meth:`_factoring_availability`: apply eligibility
+        rules beyond base's (base's own rule, ineligible-making holds, is
+        already applied).
+
+        :param company: the company of the figures
+        :param groups: ``{(client id, debtor id): group}``, one group per client
+            and debtor with open factored items (and the pending schedule's
+            lines); each group is a dict of company-currency amounts:
+            ``open`` (residual of the open items), ``eligible`` (what still
+            counts), ``rate`` (the group's advance rate, %), ``funds_in_use``
+            and ``ineligible`` ({reason: amount left out}).
+            A rule lowers ``eligible`` (never raises it; it is floored at zero
+            afterwards) and adds what it left out to ``ineligible`` under its
+            own reason (e.g. "age", "pair limit"), so the figures can say why.
+            It leaves ``open``, ``rate`` and ``funds_in_use`` alone.
+        :param today: the day age rules count from
+        :param pending: the schedule counted as if funded (its lines are in the
+            groups), or None
+        :return: the groups (the same dict, changed in place, or a new one)
+
+        factoring_limits overrides it with ``super()`` for its rules: items
+        older than the agreement's ineligibility age, the cross-age rule, the
+        excess over the pair or debtor limit, debtors without an active limit.
+        """
+        return groups
 
     @api.model
     def _factoring_check_release_rights(self):
@@ -339,11 +549,12 @@ class ResPartner(models.Model):
         self.factoring_overdue_amount = 0.0
         self.factoring_oldest_overdue_date = False
         self.factoring_oldest_overdue_days = 0
+        self.factoring_overdue_detail = False
         Line = self._factoring_figures_lines()
         ids = [i for i in self.ids if isinstance(i, int)]
         if not ids or Line is None:
             return
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         base = self._factoring_figures_domain()
         overdue = Domain("date_maturity", "<", today)
         totals = {}
@@ -359,18 +570,99 @@ class ResPartner(models.Model):
                 done = totals.setdefault(partner.id, [0, 0.0, 0.0, False])
                 done[2] += amount
                 done[3] = min(done[3], oldest) if done[3] else oldest
+        held = {}
+        for field_name in ("partner_id", "factoring_client_id"):
+            for partner_id, by_source in Line._factoring_held_by_source(
+                    base & Domain(field_name, "in", ids) & overdue, groupby=field_name,
+                    effect="dunning").items():
+                mine = held.setdefault(partner_id, {})
+                for source, amount in by_source.items():
+                    mine[source] = mine.get(source, 0.0) + amount
+        currency = self.env.company.currency_id
         for partner in self:
             count, amount, overdue_amount, oldest = totals.get(partner.id, (0, 0.0, 0.0, False))
+            partner.factoring_overdue_detail = self._factoring_held_detail(
+                overdue_amount, held.get(partner.id), currency,
+                self.env._("%s to chase"))
             partner.factoring_open_item_count = count
             partner.factoring_open_amount = amount
             partner.factoring_overdue_amount = overdue_amount
             partner.factoring_oldest_overdue_date = oldest
             partner.factoring_oldest_overdue_days = (today - oldest).days if oldest else 0
 
+    @api.model
+    def _factoring_held_detail(self, total, held, currency, rest_label):
+        """A figure's held parts by source and the rest, in words ("13,983.50
+        disputed, 5,000.00 promised, 4,037.00 to chase"); False when nothing of
+        it is held. :param rest_label: how the rest is named, with %s for its
+        amount."""
+        held = {source: amount for source, amount in (held or {}).items()
+                if not currency.is_zero(amount)}
+        if not held:
+            return False
+        rest = currency.round(total - sum(held.values()))
+        words = self.env["account.move.line"]._factoring_held_words(held, currency)
+        return ", ".join([words, rest_label % format_amount(self.env, rest, currency)])
+
+    @api.depends_context("uid", "allowed_company_ids", "company")
+    def _compute_factoring_availability(self):
+        """Availability of these clients in the current company (see
+        _factoring_availability), read as superuser for every factoring role.
+        A field of these that another addon redefines with its own compute is
+        left to it."""
+        fields_of = {
+            "factoring_funds_in_use": lambda fig: fig["funds_in_use"],
+            "factoring_eligible": lambda fig: fig["eligible"],
+            "factoring_availability": lambda fig: fig["availability"],
+            "factoring_availability_detail": lambda fig: self._factoring_availability_words(
+                fig, self.env.company.currency_id),
+        }
+        fields_of = {name: value for name, value in fields_of.items()
+                     if self._fields[name].compute == "_compute_factoring_availability"}
+        self.update(dict.fromkeys(fields_of, False))
+        clients = self.filtered(lambda p: isinstance(p.id, int) and p.is_factoring_client)
+        if not clients or self._factoring_figures_lines() is None:
+            return
+        figures = clients.sudo()._factoring_availability(self.env.company)
+        for partner in clients:
+            fig = figures[partner.id]
+            partner.update({name: value(fig) for name, value in fields_of.items()})
+
+    def _factoring_availability_words(self, figures, currency):
+        """The availability explained: "eligible 20,000.00 of 33,841.00 open
+        (13,841.00 disputed left out); borrowing base 16,000.00 - funds in use
+        27,072.80"."""
+        def money(amount):
+            return format_amount(self.env, amount, currency)
+
+        held = figures["held_by_source"]
+        left_out = [self.env["account.move.line"]._factoring_held_words(held, currency)] \
+            if held else []
+        reasons = self._factoring_ineligible_labels()
+        left_out += [
+            self.env._("%(amount)s %(reason)s", amount=money(amount),
+                       reason=reasons.get(reason, reason))
+            for reason, amount in sorted(figures["ineligible"].items())
+            if reason != "hold"]
+        words = self.env._("eligible %(eligible)s of %(open)s open",
+                           eligible=money(figures["eligible"]), open=money(figures["open"]))
+        if left_out:
+            words += self.env._(" (left out: %s)", ", ".join(left_out))
+        return words + self.env._(
+            "; borrowing base %(base)s - funds in use %(funds)s",
+            base=money(figures["borrowing_base"]), funds=money(figures["funds_in_use"]))
+
+    @api.model
+    def _factoring_ineligible_labels(self):
+        """How the availability names what each eligibility rule left out:
+        {reason key of _factoring_eligibility_rules: words}. Addons that add a
+        rule add its words with ``super()`` (e.g. "over the debtor limit")."""
+        return {"hold": self.env._("held")}
+
     def _factoring_debtor_shares(self, limit=None):
         """Each client's debtors by their share of its open factored items,
         largest first: {client id: [(debtor, amount, share %)]}. One grouped
-        query for all the clients (DESIGN: concentration of debtor d in client c
+        query for all the clients (docs/domain.md: concentration of debtor d in client c
         = c's open items on d / all c's open items)."""
         Line = self._factoring_figures_lines()
         ids = [i for i in self.ids if isinstance(i, int)]
@@ -444,14 +736,19 @@ class ResPartner(models.Model):
         ``(group name, field name)`` in display order. Each addon appends its own
         with ``super()`` and shows them in its named group of the form
         (``factoring_figures_limits``, ``_collections``, ``_disputes``,
-        ``_reports``); factoring_reports reads the same list. Every figure must be
+        ``_reports``); :meth:`_factoring_figure_values` reads them all. Every figure must be
         readable by every factoring role and computed set-based."""
         return [
             ("factoring_figures_base", "factoring_open_amount"),
             ("factoring_figures_base", "factoring_overdue_amount"),
+            ("factoring_figures_base", "factoring_overdue_detail"),
             ("factoring_figures_base", "factoring_oldest_overdue_days"),
             ("factoring_figures_base", "factoring_oldest_overdue_date"),
             ("factoring_figures_base", "factoring_top_debtors"),
+            ("factoring_figures_base", "factoring_funds_in_use"),
+            ("factoring_figures_base", "factoring_eligible"),
+            ("factoring_figures_base", "factoring_availability"),
+            ("factoring_figures_base", "factoring_availability_detail"),
             ("factoring_figures_base", "factoring_last_meeting_date"),
             ("factoring_figures_base", "factoring_last_meeting_user_id"),
         ]

@@ -11,7 +11,7 @@ FUNDING_DATE = date(2026, 10, 1)
 
 @tagged("post_install", "-at_install")
 class CashCommon(FactoringCommon):
-    """A funded schedule (DESIGN.md's 10,000 at 90 %, 1.5 % per 30 days) and an
+    """A funded schedule (docs/domain.md: 10,000 at 90 %, 1.5 % per 30 days) and an
     accountant who applies the debtors' money."""
 
     @classmethod
@@ -34,7 +34,7 @@ class CashCommon(FactoringCommon):
         cls.schedule.action_fund()
         cls.lines = {line.invoice_number: line for line in cls.schedule.line_ids}
         cls.items = {number: line.move_line_id for number, line in cls.lines.items()}
-        # 60 days after the funds were released: DESIGN.md's fee of 300 on 10,000
+        # 60 days after the funds were released: docs/domain.md's fee of 300 on 10,000
         cls.pay_date = cls.schedule.funded_date + timedelta(days=60)
 
     def fee(self, amount, days=60):
@@ -72,7 +72,7 @@ class TestRegisterPayment(CashCommon):
         self.assertAlmostEqual(payments.amount, 14000.0)
         self.assertTrue(all(items.mapped("reconciled")))
         self.assertEqual(items.matched_credit_ids.credit_move_id.move_id, payments.move_id)
-        # DESIGN.md: 10,000 paid 60 days after funding at 1.5 % per 30 days: fee 300
+        # docs/domain.md: 10,000 paid 60 days after funding at 1.5 % per 30 days: fee 300
         self.assert_fee_posted("TN-1001", 10000.0)
         self.assertAlmostEqual(self.lines["TN-1001"].fee_amount, 300.0)
         self.assert_fee_posted("TN-1002", 4000.0)

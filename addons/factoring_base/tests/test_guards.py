@@ -393,6 +393,7 @@ class TestGuards(FactoringCommon):
                 "action_cancel": (draft, True),
                 "action_open_import": (draft, True),
                 "action_view_move": (self.funded, False),
+                "action_open_funding_override": (verified, True),
             },
             "factoring.agreement": {
                 "action_activate": (self._new_agreement(), True),

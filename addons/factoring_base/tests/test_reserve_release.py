@@ -58,7 +58,7 @@ class TestReserveRelease(FactoringCommon):
             ("state", "in", ("in_process", "paid"))]).mapped("amount"))
 
     def test_design_example(self):
-        """DESIGN.md: 10,000 at 90 %: 9,000 advanced, 1,000 reserve held; paid
+        """docs/domain.md: 10,000 at 90 %: 9,000 advanced, 1,000 reserve held; paid
         after 60 days at 1.5 % per 30 days: fee 300, 700 releasable; released:
         nothing left; the client received 9,700 in all."""
         schedule = self._fund([{"amount": 10000.0, "invoice_number": "BIG-1"}])

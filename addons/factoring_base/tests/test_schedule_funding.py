@@ -140,7 +140,7 @@ class TestScheduleFunding(FactoringCommon):
         self.assertAlmostEqual(line.fee_amount, round(2500.0 * 0.015 * 60 / 30, 2))
 
     def test_factoring_arithmetic(self):
-        """DESIGN.md: 10,000 at 90 % advance, fee 300: reserve released 700,
+        """docs/domain.md, Factoring arithmetic: 10,000 at 90 %, fee 300: reserve released 700,
         the client received 9,700 in all."""
         self.agreement.invoice_fee = 0.0
         schedule = self._funded([{"amount": 10000.0, "invoice_number": "BIG-1"}])

@@ -5,3 +5,4 @@ from . import account_move_reversal
 from . import factoring_settings
 from . import factoring_remittance_import
 from . import factoring_item_hold_wizard
+from . import factoring_funding_override

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.res_company_day import factoring_today
+
 
 class FactoringReserveRelease(models.TransientModel):
     _name = "factoring.reserve.release"
@@ -16,13 +18,24 @@ class FactoringReserveRelease(models.TransientModel):
     reserve_balance = fields.Monetary(
         related="partner_id.factoring_reserve_balance", string="Reserve Owed")
     reserve_held = fields.Monetary(related="partner_id.factoring_reserve_held")
+    deficit = fields.Monetary(
+        compute="_compute_deficit", string="Deficit Kept",
+        help="What the client is over-advanced by (minus its availability, when "
+        "negative): kept from the release to cover it.")
     amount = fields.Monetary(
         related="partner_id.factoring_reserve_releasable", string="Amount to Release")
     journal_id = fields.Many2one(
         "account.journal", string="Pay From", required=True, check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         default=lambda self: self._default_journal())
-    date = fields.Date(string="Payment Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="Payment Date", required=True, default=factoring_today)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_deficit(self):
+        for wizard in self:
+            figures = wizard.partner_id.sudo()._factoring_availability(
+                wizard.company_id).get(wizard.partner_id.id) if wizard.partner_id else None
+            wizard.deficit = max(-figures["availability"], 0.0) if figures else 0.0
 
     @api.model
     def _default_journal(self):

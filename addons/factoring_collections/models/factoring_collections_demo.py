@@ -17,7 +17,7 @@ class FactoringCollectionsDemo(models.AbstractModel):
     def _demo_load(self):
         ref = self.env.ref
         company = self.env["factoring.demo"]._demo_company()
-        today = fields.Date.context_today(self)
+        today = company._factoring_today()
         collector_1 = ref("factoring_base.user_collector_1")
         collector_2 = ref("factoring_base.user_collector_2")
         supervisor = ref("factoring_base.user_collections_supervisor")
@@ -37,8 +37,11 @@ class FactoringCollectionsDemo(models.AbstractModel):
             ]})
         company.write({"factoring_dunning_policy_id": policy.id,
                        "factoring_collections_supervisor_id": supervisor.id})
+        # each lands on the worklist: the collectors on theirs, the supervisor on all
         (collector_1 | collector_2).write(
             {"action_id": ref("factoring_collections.action_factoring_worklist").id})
+        supervisor.write(
+            {"action_id": ref("factoring_collections.action_factoring_worklist_all").id})
 
         def call(user, debtor, days_ago, outcome, note, next_days=None):
             return self.env["factoring.collection.call"].with_user(user).create({
@@ -74,10 +77,11 @@ class FactoringCollectionsDemo(models.AbstractModel):
             ).create({"payment_date": today, "amount": amount,
                       "journal_id": bank.id})._create_payments()
 
-        def promise(user, debtor, amount, days=0):
+        def promise(user, debtor, amount, days=0, items=None):
             return self.env["factoring.promise"].with_user(user).create({
                 "debtor_id": ref(debtor).id, "amount": amount,
-                "date": today + timedelta(days=days)}).sudo()
+                "date": today + timedelta(days=days),
+                "item_ids": [Command.set(items.ids)] if items else []}).sudo()
 
         tomorrow = today + timedelta(days=1)
         for user, pending, broken, kept, partial in (
@@ -87,7 +91,10 @@ class FactoringCollectionsDemo(models.AbstractModel):
                 (collector_2, "factoring_base.debtor_kleiderwerk",
                  "factoring_base.debtor_berger", "factoring_base.debtor_city_convenience",
                  "factoring_base.debtor_brasserie")):
-            promise(user, pending, 5000.0, days=7)
+            # the oldest open invoice, for what it owes (the promise holds it
+            # from dunning; it stays eligible for funding)
+            oldest = open_items(pending)[:1]
+            promise(user, pending, oldest.amount_residual, days=7, items=oldest)
             promise(user, broken, 2000.0)._check_state(today=tomorrow)
             kept_amount = open_items(kept)[:1].amount_residual
             kept_promise = promise(user, kept, kept_amount, days=3)

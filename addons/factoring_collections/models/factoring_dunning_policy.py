@@ -52,7 +52,7 @@ class FactoringDunningLevel(models.Model):
                           help="Items this many days past due (or more) reach this level.")
     min_amount = fields.Monetary(
         string="Minimum Overdue Amount",
-        help="The debtor's overdue amount (items not on hold) must reach this for the "
+        help="The debtor's overdue amount (items no hold keeps from dunning) must reach this for the "
         "level to be sent.")
     channel_email = fields.Boolean(string="E-mail")
     mail_template_id = fields.Many2one(

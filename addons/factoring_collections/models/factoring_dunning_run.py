@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_date, split_every
 
 from .common import check_supervisor
 
@@ -12,7 +12,7 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 SKIP_REASONS = [
-    ("hold", "On hold"),
+    ("hold", "Held from dunning"),
     ("no_followup", "No follow-up"),
     ("excluded", "Debtor excluded"),
     ("no_policy", "No dunning policy"),
@@ -58,7 +58,7 @@ class FactoringDunningRun(models.Model):
         help="Debtors without a usable accounts-payable address (none, bounced or "
         "blacklisted): a call activity was scheduled instead.")
     failure_count = fields.Integer(string="Failures", readonly=True)
-    skipped_hold = fields.Integer(string="Skipped: on hold", readonly=True)
+    skipped_hold = fields.Integer(string="Skipped: held from dunning", readonly=True)
     skipped_no_followup = fields.Integer(string="Skipped: no follow-up", readonly=True)
     skipped_excluded = fields.Integer(string="Skipped: debtor excluded", readonly=True)
     skipped_no_policy = fields.Integer(string="Skipped: no policy", readonly=True)
@@ -76,7 +76,8 @@ class FactoringDunningRun(models.Model):
     @api.depends("date", "company_id")
     def _compute_name(self):
         for run in self:
-            run.name = self.env._("Dunning %(date)s", date=run.date or "")
+            run.name = self.env._("Dunning %(date)s",
+                                  date=format_date(self.env, run.date) if run.date else "")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -107,7 +108,7 @@ class FactoringDunningRun(models.Model):
                    %(today)s - aml.date_maturity AS dpd,
                    COALESCE(cp.factoring_dunning_policy_id, %(policy)s) AS policy_id,
                    di.level_days AS cur_days,
-                   CASE WHEN aml.factoring_on_hold THEN 'hold'
+                   CASE WHEN aml.factoring_dunning_hold THEN 'hold'
                         WHEN aml.no_followup THEN 'no_followup'
                         WHEN cp.factoring_dunning_excluded THEN 'excluded'
                         WHEN COALESCE(cp.factoring_dunning_policy_id, %(policy)s) IS NULL
@@ -213,7 +214,17 @@ class FactoringDunningRun(models.Model):
     def action_run_now(self):
         """Run now (from the preview or the runs list) for the current company."""
         check_supervisor(self.env, self.env._("start dunning runs"))
-        run = self._run(self.env.company, fields.Date.context_today(self))
+        run = self._run(self.env.company, self.env.company._factoring_today())
+        if run._is_empty():
+            message = run._nothing_to_do()
+            run.unlink()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"title": self.env._("Nothing to send today"), "message": message,
+                           "type": "info", "sticky": False,
+                           "next": {"type": "ir.actions.act_window_close"}},
+            }
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -223,10 +234,35 @@ class FactoringDunningRun(models.Model):
 
     @api.model
     def _cron_run(self):
-        today = fields.Date.context_today(self)
         for company in self.env["res.company"].sudo().search(
                 [("factoring_dunning_policy_id", "!=", False)]):
-            self.with_company(company)._run(company, today, commit=True)
+            run = self.with_company(company)._run(company, company._factoring_today(), commit=True)
+            if run._is_empty():
+                _logger.info("Dunning of %s: %s", company.name, run._nothing_to_do())
+                run.unlink()
+                self.env["ir.cron"]._commit_progress(0)
+
+    def _is_empty(self):
+        """A run that sent nothing and failed nowhere: not kept as a record."""
+        self.ensure_one()
+        return self.state == "done" and not (
+            self.communication_count or self.failure_count or self.log)
+
+    def _nothing_to_do(self):
+        """Why this run sent nothing, in words (its counts of skipped items)."""
+        self.ensure_one()
+        labels = {
+            "skipped_already": self.env._("overdue items already at their level"),
+            "skipped_hold": self.env._("on hold"),
+            "skipped_min_amount": self.env._("below their level's minimum amount"),
+            "skipped_excluded": self.env._("of debtors excluded from dunning"),
+            "skipped_no_followup": self.env._("without follow-up"),
+            "skipped_no_policy": self.env._("without a dunning policy"),
+        }
+        reasons = [f"{self[name]} {label}" for name, label in labels.items() if self[name]]
+        return self.env._(
+            "No overdue item reached a new dunning level%(reasons)s. No run was recorded.",
+            reasons=(": " + ", ".join(reasons)) if reasons else "")
 
     @api.model
     def _run(self, company, today, commit=False, batch_size=BATCH_SIZE):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FactoringItemHold(models.Model):
@@ -8,3 +8,11 @@ class FactoringItemHold(models.Model):
     # promise lifts its own holds when it ends (kept, partly kept, broken).
     source = fields.Selection(
         selection_add=[("promise", "Promise to Pay")], ondelete={"promise": "cascade"})
+
+    @api.model
+    def _factoring_sources(self):
+        # A promise makes payment likelier, not the invoice worse: it stops
+        # dunning and leaves the items eligible for funding.
+        return {**super()._factoring_sources(), "promise": {
+            "stops_dunning": True, "makes_ineligible": False,
+            "held": self.env._("promised")}}

@@ -1,9 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.factoring_base.models.factoring_guard import check_protected, guarded
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
 
 from .common import check_collector
 
@@ -25,9 +26,11 @@ class FactoringPromise(models.Model):
     items (or on the promised items) between the day it was recorded and the
     promised date: kept when they reach the amount, partly kept or broken when
     the date has passed without it. While pending, the items it covers are on
-    hold (base's hold, source "promise"); the promise lifts its holds when it
-    ends. A broken promise gives the collector an activity and is logged on the
-    debtor."""
+    hold from dunning (base's hold, source "promise": it stops dunning and
+    leaves the items eligible for funding): the promised items or, when none
+    are chosen, the debtor's oldest overdue items up to the promised amount.
+    The promise lifts its holds when it ends. A broken promise gives the
+    collector an activity and is logged on the debtor."""
 
     _name = "factoring.promise"
     _description = "Promise to Pay"
@@ -44,12 +47,13 @@ class FactoringPromise(models.Model):
     amount = fields.Monetary(required=True, tracking=True)
     date = fields.Date(string="Promised Date", required=True, tracking=True, index=True)
     date_recorded = fields.Date(
-        required=True, readonly=True, default=fields.Date.context_today,
+        required=True, readonly=True, default=factoring_today,
         help="Payments count from this day to the promised date.")
     item_ids = fields.Many2many(
         "account.move.line", "factoring_promise_item_rel", "promise_id", "move_line_id",
         string="Promised Items", check_company=True,
-        help="Leave empty when the promise covers the debtor's open items as a whole.")
+        help="Leave empty when the promise covers the debtor's open items as a whole: it "
+        "then holds the oldest overdue items up to the promised amount.")
     call_id = fields.Many2one(
         "factoring.collection.call", string="From Call", index="btree_not_null",
         check_company=True)
@@ -69,6 +73,12 @@ class FactoringPromise(models.Model):
     _amount_positive = models.Constraint(
         "CHECK(amount > 0)", "A promise to pay needs a positive amount.")
 
+    @api.onchange("item_ids")
+    def _onchange_item_ids(self):
+        """The promised amount defaults to what the chosen items owe."""
+        if self.item_ids and self.state == "pending":
+            self.amount = sum(self.item_ids.mapped("amount_residual"))
+
     @api.depends("debtor_id", "amount", "date")
     def _compute_display_name(self):
         for promise in self:
@@ -76,7 +86,7 @@ class FactoringPromise(models.Model):
                 "%(debtor)s: %(amount)s by %(date)s", debtor=promise.debtor_id.name or "",
                 amount=format_amount(self.env, promise.amount, promise.currency_id)
                 if promise.currency_id else promise.amount,
-                date=promise.date or "")
+                date=format_date(self.env, promise.date) if promise.date else "")
 
     # ------------------------------------------------------------------
     # Create / write: validation, holds
@@ -140,16 +150,16 @@ class FactoringPromise(models.Model):
     def _check_terms(self):
         """A promise in the past, above the debtor's open balance, or on items
         that are not the debtor's open items is refused, naming the promise."""
-        today = fields.Date.context_today(self)
+        days = self.company_id._factoring_days()
         Line = self.env["account.move.line"].sudo()
         for promise in self.filtered(lambda p: p.state == "pending"):
             if not (promise.debtor_id and promise.date and promise.company_id):
                 raise UserError(self.env._("A promise to pay needs a debtor and a date."))
             name = promise.debtor_id.display_name
-            if promise.date < today:
+            if promise.date < days[promise.company_id.id]:
                 raise UserError(self.env._(
                     "Promise of %(debtor)s: the promised date %(date)s is in the past.",
-                    debtor=name, date=promise.date))
+                    debtor=name, date=format_date(self.env, promise.date)))
             domain = promise._open_items_domain()
             if promise.item_ids:
                 item_ids = promise.item_ids._origin.ids
@@ -168,10 +178,25 @@ class FactoringPromise(models.Model):
                     balance=format_amount(self.env, balance or 0.0, promise.currency_id)))
 
     def _covered_items(self):
+        """The items the promise holds: the promised items, or, when none are
+        chosen, the debtor's open items not already held from dunning (a
+        dispute), oldest due first, until they reach the promised amount (the
+        overdue ones come first; the last item may go beyond the amount)."""
         self.ensure_one()
         if self.item_ids:
             return self.item_ids.sudo()
-        return self.env["account.move.line"].sudo().search(self._open_items_domain())
+        Line = self.env["account.move.line"].sudo()
+        candidates = Line.search_fetch(
+            self._open_items_domain() & Domain("factoring_dunning_hold", "=", False),
+            ["amount_residual"], order="date_maturity, id")
+        covered = Line
+        total = 0.0
+        for item in candidates:
+            if self.currency_id.compare_amounts(total, self.amount) >= 0:
+                break
+            covered |= item
+            total += item.amount_residual
+        return covered
 
     def _set_holds(self):
         for promise in self.filtered(lambda p: p.state == "pending"):
@@ -230,7 +255,7 @@ class FactoringPromise(models.Model):
         """Derive the state of pending promises from the payments; end the ones
         kept, partly kept or broken (lift their holds; a broken one gives the
         collector an activity and is logged on the debtor and the promise)."""
-        today = today or fields.Date.context_today(self)
+        days = self.company_id._factoring_days()  # the day: ``today`` or its company's
         pending = self.filtered(lambda p: p.state == "pending")
         paid = pending._paid_amounts()
         ended = self.browse()
@@ -240,7 +265,7 @@ class FactoringPromise(models.Model):
             currency = promise.currency_id
             if currency.compare_amounts(amount, promise.amount) >= 0:
                 state = "kept"
-            elif promise.date >= today:
+            elif promise.date >= (today or days[promise.company_id.id]):
                 state = False
             elif currency.compare_amounts(amount, 0.0) > 0:
                 state = "partial"
@@ -250,7 +275,7 @@ class FactoringPromise(models.Model):
             if currency.compare_amounts(amount, promise.paid_amount) != 0:
                 vals["paid_amount"] = amount
             if state:
-                vals.update(state=state, date_closed=today)
+                vals.update(state=state, date_closed=today or days[promise.company_id.id])
                 ended |= promise
                 if state == "broken":
                     broken |= promise
@@ -265,7 +290,7 @@ class FactoringPromise(models.Model):
             body = self.env._(
                 "Promise to pay %(amount)s by %(date)s broken (paid %(paid)s).",
                 amount=format_amount(self.env, promise.amount, promise.currency_id),
-                date=promise.date,
+                date=format_date(self.env, promise.date),
                 paid=format_amount(self.env, promise.paid_amount, promise.currency_id))
             user = promise.debtor_id.factoring_collector_id or promise.collector_id
             promise.sudo().message_post(body=body)

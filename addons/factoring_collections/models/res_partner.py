@@ -18,9 +18,11 @@ class ResPartner(models.Model):
     # The collections figures of the client's one screen (group
     # factoring_figures_collections); each computed set-based for all partners.
     factoring_dunnable_amount = fields.Monetary(
-        compute="_compute_factoring_collection_figures", string="Overdue not on Hold",
+        compute="_compute_factoring_collection_figures", string="Overdue to Chase",
         currency_field="currency_id",
-        help="Overdue open items not on hold: what dunning and collectors chase.")
+        help="Overdue open items that no hold keeps from dunning: what dunning and the "
+        "collectors chase. The Overdue figure says what the holds keep (disputed, "
+        "promised, held manually).")
     factoring_promise_pending_amount = fields.Monetary(
         compute="_compute_factoring_collection_figures", string="Promised (pending)",
         currency_field="currency_id")
@@ -105,7 +107,7 @@ class ResPartner(models.Model):
         Call = self.env["factoring.collection.call"].sudo()
         Promise = self.env["factoring.promise"].sudo()
         Line = self.env["account.move.line"].sudo()
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         company = Domain("company_id", "in", self.env.companies.ids)
         last = {}
         counts = {}
@@ -131,12 +133,17 @@ class ResPartner(models.Model):
         promise_counts = dict(Promise._read_group(
             Domain("debtor_id", "in", ids) & company, ["debtor_id"], ["__count"]))
         ratios = Promise._kept_ratio("debtor_id", ids)
-        dunnable = dict(Line._read_group(
-            Line._factoring_open_items_domain() & Domain("partner_id", "in", ids)
-            & Domain("date_maturity", "<", today) & Domain("factoring_on_hold", "=", False)
-            & company, ["partner_id"], ["amount_residual:sum"]))
+        # as debtor or as client, as base's Overdue figure beside it (its "to chase" part)
+        dunnable = {}
+        chased = Line._factoring_open_items_domain() & Domain("date_maturity", "<", today) \
+            & Domain("factoring_dunning_hold", "=", False) & company
+        for field_name in ("partner_id", "factoring_client_id"):
+            for partner, amount in Line._read_group(
+                    chased & Domain(field_name, "in", ids), [field_name],
+                    ["amount_residual:sum"]):
+                dunnable[partner.id] = dunnable.get(partner.id, 0.0) + amount
         for partner in self:
-            partner.factoring_dunnable_amount = dunnable.get(partner, 0.0)
+            partner.factoring_dunnable_amount = dunnable.get(partner.id, 0.0)
             amount, date = pending.get(partner.id, (0.0, False))
             partner.factoring_promise_pending_amount = amount
             partner.factoring_promise_next_date = date
@@ -201,9 +208,9 @@ class ResPartner(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Open Items of %s", self.display_name),
             "res_model": "account.move.line",
-            "view_mode": "list",
-            "views": [(self.env.ref("factoring_base.factoring_open_items_view_list").id,
-                       "list")],
+            "view_mode": "list,form",
+            "views": [(self.env.ref("factoring_base.factoring_open_items_view_list").id, "list"),
+                      (self.env.ref("factoring_base.factoring_open_item_view_form").id, "form")],
             "search_view_id": self.env.ref("factoring_base.factoring_open_items_view_search").id,
             "domain": list(self.env["account.move.line"]._factoring_open_items_domain()
                            & Domain("partner_id", "child_of", self.id)),
@@ -214,11 +221,11 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     def _factoring_statement_data(self):
         """What the debtor statement prints: open items with days past due,
-        the aging buckets (DESIGN: not due, 1-30, 31-60, 61-90, 91-120, over
+        the aging buckets (docs/domain.md: not due, 1-30, 31-60, 61-90, 91-120, over
         120) and the promises of the last 90 days."""
         self.ensure_one()
         debtor = self.commercial_partner_id
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         Line = self.env["account.move.line"].sudo()
         items = Line.search(
             Line._factoring_open_items_domain() & Domain("partner_id", "child_of", debtor.id)

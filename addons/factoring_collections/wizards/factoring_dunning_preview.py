@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
+
 from ..models.common import check_supervisor
 
 
@@ -10,7 +12,7 @@ class FactoringDunningPreview(models.TransientModel):
     _name = "factoring.dunning.preview"
     _description = "Dunning Run Preview"
 
-    date = fields.Date(readonly=True, default=fields.Date.context_today)
+    date = fields.Date(readonly=True, default=factoring_today)
     company_id = fields.Many2one("res.company", readonly=True,
                                  default=lambda self: self.env.company)
     line_ids = fields.One2many("factoring.dunning.preview.line", "preview_id", readonly=True)
@@ -22,7 +24,7 @@ class FactoringDunningPreview(models.TransientModel):
     def default_get(self, fields_list):
         check_supervisor(self.env, self.env._("preview dunning runs"))
         res = super().default_get(fields_list)
-        res.update(self._preview_values(self.env.company, fields.Date.context_today(self)))
+        res.update(self._preview_values(self.env.company, self.env.company._factoring_today()))
         return res
 
     @api.model
@@ -46,7 +48,7 @@ class FactoringDunningPreview(models.TransientModel):
                 if level.channel_email and not address else False,
             }))
         labels = {
-            "hold": self.env._("on hold"), "no_followup": self.env._("no follow-up"),
+            "hold": self.env._("held from dunning"), "no_followup": self.env._("no follow-up"),
             "excluded": self.env._("debtor excluded"), "no_policy": self.env._("no policy"),
             "min_amount": self.env._("below the level's minimum"),
             "already": self.env._("already at their level"),

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FactoringItemHold(models.Model):
@@ -9,3 +9,10 @@ class FactoringItemHold(models.Model):
     # lifts these holds first (hooks.uninstall_hook), then drops them.
     source = fields.Selection(selection_add=[("dispute", "Dispute")],
                               ondelete={"dispute": "cascade"})
+
+    @api.model
+    def _factoring_sources(self):
+        # A disputed item is neither chased nor funded while the dispute is open.
+        return {**super()._factoring_sources(), "dispute": {
+            "stops_dunning": True, "makes_ineligible": True,
+            "held": self.env._("disputed")}}

@@ -9,7 +9,9 @@ class ResPartner(models.Model):
         string="Disputed", compute="_compute_factoring_disputes",
         currency_field="currency_id",
         groups="factoring_base.group_factoring_user",
-        help="Unresolved amount of the open disputes (as debtor or as client).")
+        help="Unresolved amount of the open disputes (as debtor or as client). The "
+        "disputed items are held from dunning and from funding: the Overdue and "
+        "Availability figures leave out their whole residual, named \"disputed\".")
     factoring_dispute_count = fields.Integer(
         string="Open Disputes", compute="_compute_factoring_disputes",
         groups="factoring_base.group_factoring_user")

@@ -66,7 +66,7 @@ class TestLimitSecurity(LimitsCommon):
         own = self.new_limit(user=self.users["manager"], debtor_id=self.debtor_b.id)
         own.with_user(self.users["manager"]).action_request()
         own.with_user(self.users["credit_analyst"]).action_propose()
-        with self.assertRaisesRegex(AccessError, "requested or proposed"):
+        with self.assertRaisesRegex(AccessError, "you (requested|proposed) it; someone who neither"):
             own.with_user(self.users["manager"]).action_approve()
 
     def test_protected_fields_refused_for_everyone(self):
@@ -225,7 +225,7 @@ class TestLimitSecurity(LimitsCommon):
 
 @tagged("post_install", "-at_install")
 class TestLimitVisibility(LimitsCommon):
-    """Which limits each role reads (DESIGN.md's role table: a client manager
+    """Which limits each role reads (docs/domain.md, Roles: a client manager
     reads the limits of his own clients; collectors and operations read limits;
     credit roles and managers all)."""
 
