@@ -49,7 +49,9 @@ class TestTurkishDemoUser(HttpCase):
 
     def _tr(self, english):
         """The Turkish translations of an English text of ours."""
-        self.assertIn(english, self.catalogue, f"{english!r} is not in any tr.po")
+        self.assertTrue(english in self.catalogue,
+                        f"{english!r} is not in any tr.po (make pot, then translate it: "
+                        "scripts/check_translations.py --missing)")
         return self.catalogue[english]
 
     def test_demo_company_and_user_speak_turkish(self):
