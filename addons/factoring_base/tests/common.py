@@ -44,9 +44,7 @@ class FactoringCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # in English: the tests read amounts and dates as English text, and without
-        # a language Odoo formats them in the main company's (Turkish in the demo)
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env["res.company"].create({
             "name": "Test Factor SA",
             "currency_id": cls.env.ref("base.EUR").id,
