@@ -20,9 +20,9 @@ class ResPartner(models.Model):
     factoring_dunnable_amount = fields.Monetary(
         compute="_compute_factoring_collection_figures", string="Overdue to Chase",
         currency_field="currency_id",
-        help="Overdue open items that no hold keeps from dunning: what dunning and the "
-        "collectors chase. The Overdue figure says what the holds keep (disputed, "
-        "promised, held manually).")
+        help="Overdue open items (as debtor or as client) that no hold keeps from "
+        "dunning: what dunning and the collectors chase. The Overdue figure says what the "
+        "holds keep (disputed, promised, held manually).")
     factoring_promise_pending_amount = fields.Monetary(
         compute="_compute_factoring_collection_figures", string="Promised (pending)",
         currency_field="currency_id")
@@ -133,12 +133,17 @@ class ResPartner(models.Model):
         promise_counts = dict(Promise._read_group(
             Domain("debtor_id", "in", ids) & company, ["debtor_id"], ["__count"]))
         ratios = Promise._kept_ratio("debtor_id", ids)
-        dunnable = dict(Line._read_group(
-            Line._factoring_open_items_domain() & Domain("partner_id", "in", ids)
-            & Domain("date_maturity", "<", today) & Domain("factoring_dunning_hold", "=", False)
-            & company, ["partner_id"], ["amount_residual:sum"]))
+        # as debtor or as client, like base's Overdue (whose detail names the rest)
+        dunnable = {}
+        for field_name in ("partner_id", "factoring_client_id"):
+            for partner, amount in Line._read_group(
+                    Line._factoring_open_items_domain() & Domain(field_name, "in", ids)
+                    & Domain("date_maturity", "<", today)
+                    & Domain("factoring_dunning_hold", "=", False) & company,
+                    [field_name], ["amount_residual:sum"]):
+                dunnable[partner.id] = dunnable.get(partner.id, 0.0) + amount
         for partner in self:
-            partner.factoring_dunnable_amount = dunnable.get(partner, 0.0)
+            partner.factoring_dunnable_amount = dunnable.get(partner.id, 0.0)
             amount, date = pending.get(partner.id, (0.0, False))
             partner.factoring_promise_pending_amount = amount
             partner.factoring_promise_next_date = date
