@@ -6,9 +6,12 @@
 #   make bench   set up, then each tests/benchmarks/bench_<name>.py (BENCH=name,... to choose):
 #                  --odoo-src $ODOO_SRC --config .odoo-local.conf -d $(BENCH_DB) $(BENCH_ARGS)
 #   make pot     export each addon's translation template (addons/*/i18n/*.pot)
+#   make lint    pre-commit run --all-files (.pre-commit-config.yaml: OCA's 19.0 checks)
+#   make format  the same hooks with the formatters, rewriting files (scripts/format_all.sh)
+#   make wheels  build each addon's wheel (odoo-addon-<name>, whool) into dist/
 #   make stop    stop the project's PostgreSQL cluster
 #   make status  show where the cluster is, its port and state
-#   make clean   stop the cluster and delete .venv, the cluster, .odoo-data, .odoo-local.conf, .logs
+#   make clean   stop the cluster and delete .venv, .venv-lint, the cluster, .odoo-data, .odoo-local.conf, .logs, dist
 #
 # Useful variables (environment or make command line):
 #   ODOO_SRC=/path/to/odoo-19.0   FACTORING_PGPORT=54321   FACTORING_MODULES=mod1,mod2
@@ -19,9 +22,10 @@ VENV  := .venv
 BENCH_DB ?= factoring_bench
 
 export ODOO_SRC FACTORING_PGPORT FACTORING_MODULES FACTORING_DB FACTORING_TEST_DB \
-       FACTORING_TEST_PATHS BENCH BENCH_DB BENCH_ARGS PYTEST_ADDOPTS PYTHON
+       FACTORING_TEST_PATHS BENCH BENCH_DB BENCH_ARGS PYTEST_ADDOPTS PYTHON \
+       FACTORING_LINT_FORMATTERS WHEELS_DIR
 
-.PHONY: run test test-odoo test-odoo-core test-odoo-account lint setup bench pot stop status clean
+.PHONY: run test test-odoo test-odoo-core test-odoo-account lint format wheels setup bench pot stop status clean
 
 setup:
 	@scripts/setup.sh
@@ -43,6 +47,12 @@ test-odoo-account:
 
 lint:
 	@scripts/lint.sh
+
+format:
+	@scripts/format_all.sh
+
+wheels:
+	@scripts/wheels.sh
 
 bench:
 	@scripts/bench.sh

@@ -16,7 +16,7 @@ fragment), after a table of contents; a missing or empty fragment leaves its
 section out. The fragments' Markdown is the simple kind: headings, paragraphs,
 lists (nested), pipe tables, fenced or indented code, `code`, *emphasis*,
 **strong** and [links](url). Needs only docutils (installed with Odoo;
-`make lint` runs --check with the pin of requirements-lint.txt).
+`make lint` runs --check: its pre-commit hook, with docutils pinned there).
 """
 
 import argparse

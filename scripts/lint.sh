@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# `make lint`: ruff and pylint-odoo (OCA's checks for Odoo 19.0) on the whole
-# repository, from their own virtualenv .venv-lint (created here from
-# requirements-lint.txt; never the shared .venv, so the linters' pins cannot
-# change what Odoo runs with).
+# `make lint`: the pre-commit checks of .pre-commit-config.yaml (OCA's 19.0
+# template: ruff, pylint-odoo, oca-odoo-pre-commit-hooks, prettier, eslint, whool,
+# the readme and hygiene hooks) on every file of the repository:
 #
-#   ruff check --no-fix .                          config: .ruff.toml
-#   pylint --rcfile=.pylintrc addons/<each> tests  config: .pylintrc (OCA's mandatory + optional checks)
+#   pre-commit run --all-files
 #
-# Fails when either reports anything. Fixes: .venv-lint/bin/ruff check --fix .
-# Last, a separate step: scripts/gen_addon_readme.py --check (each addon's
-# README.rst and static/description/index.html up to date with its readme/).
-# Needs no database and no Odoo source.
+# pre-commit itself lives in its own virtualenv .venv-lint (created here from
+# requirements-lint.txt; never the shared .venv, so that the linters' pins
+# cannot change what Odoo runs with). Each hook installs its tool from PyPI or
+# npm into pre-commit's cache (PRE_COMMIT_HOME, default ~/.cache/pre-commit)
+# on the first run; later runs reuse it. Hooks that fix what they find (ruff
+# --fix, whitespace) rewrite the files and fail, as in OCA's repositories.
+#
+#   FACTORING_LINT_FORMATTERS=skip|run   the formatters ruff-format and prettier
+#       (FORMAT_HOOKS below). Default: skip, until the repository has been
+#       formatted once with scripts/format_all.sh; then the default becomes run.
+#
+# Needs no database and no Odoo source; needs git, Node.js and npm (installed
+# with apt-get when missing and root).
 set -euo pipefail
 # shellcheck source=scripts/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 LINT_VENV="$PROJECT/.venv-lint"
 LINT_REQ="$PROJECT/requirements-lint.txt"
+FORMAT_HOOKS=(ruff-format prettier)
+FACTORING_LINT_FORMATTERS="${FACTORING_LINT_FORMATTERS:-skip}"
 
 setup_lint_venv() {
     local py want stamp="$LINT_VENV/.factoring-stamp"
@@ -38,30 +47,34 @@ setup_lint_venv() {
     fi
 }
 
-setup_lint_venv
-cd "$PROJECT"
-targets=()
-for d in addons/*/; do
-    [ -f "$d/__manifest__.py" ] && targets+=("${d%/}")
-done
-[ -d tests ] && targets+=(tests)
-[ "${#targets[@]}" -gt 0 ] || die "nothing to lint: no addon in addons/"
+# prettier's hook is a `language: node` hook on the machine's Node.js
+# (default_language_version: system).
+ensure_node() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+    apt_install nodejs Node.js && apt_install npm npm && return 0
+    die "Node.js and npm are needed by the prettier hook of make lint (Debian/Ubuntu: sudo apt-get install nodejs npm)"
+}
 
-failed=()
-log "ruff $("$LINT_VENV/bin/ruff" --version | cut -d' ' -f2): ruff check --no-fix ."
-"$LINT_VENV/bin/ruff" check --no-fix --output-format=concise . || failed+=(ruff)
-log "pylint-odoo $("$LINT_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("pylint-odoo"))'): pylint --rcfile=.pylintrc ${targets[*]}"
-"$LINT_VENV/bin/pylint" --rcfile=.pylintrc --output-format=text "${targets[@]}" || failed+=(pylint-odoo)
-if [ "${#failed[@]}" -gt 0 ]; then
-    die "lint: ${failed[*]} reported problems (above)"
+# pre-commit run --all-files [extra args], with the formatters skipped unless
+# FACTORING_LINT_FORMATTERS=run.
+run_pre_commit() {
+    local skip="${SKIP:-}"
+    case "$FACTORING_LINT_FORMATTERS" in
+        run) ;;
+        skip) skip="${skip:+$skip,}$(IFS=,; echo "${FORMAT_HOOKS[*]}")" ;;
+        *) die "FACTORING_LINT_FORMATTERS must be skip or run, not '$FACTORING_LINT_FORMATTERS'" ;;
+    esac
+    SKIP="$skip" "$LINT_VENV/bin/pre-commit" run --all-files --show-diff-on-failure --color=never "$@" </dev/null
+}
+
+# Only when executed (scripts/format_all.sh sources this file for the functions).
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    setup_lint_venv
+    ensure_node
+    cd "$PROJECT"
+    [ -d .git ] || [ -f .git ] || die "make lint needs a git checkout (pre-commit checks the files git tracks)"
+    log "pre-commit $("$LINT_VENV/bin/pre-commit" --version | cut -d' ' -f2): run --all-files" \
+        "(formatters ${FORMAT_HOOKS[*]}: $FACTORING_LINT_FORMATTERS)"
+    run_pre_commit || die "lint: pre-commit reported problems (above); files that a hook fixed are modified in the work tree"
+    log "lint: the pre-commit checks are clean"
 fi
-log "lint: ruff and pylint-odoo are clean"
-
-# --- addon manuals (a separate step): README.rst and index.html ---------------
-# Generated from each addon's readme/*.md by scripts/gen_addon_readme.py with
-# the docutils of requirements-lint.txt; fails when one is out of date.
-log "addon manuals: scripts/gen_addon_readme.py --check"
-"$LINT_VENV/bin/python" scripts/gen_addon_readme.py --check \
-    || die "lint: an addon's README.rst or index.html is out of date: run .venv/bin/python scripts/gen_addon_readme.py"
-log "lint: the addon manuals are up to date"
-# --- end of addon manuals ------------------------------------------------------

@@ -36,7 +36,8 @@ OCA's ``account_financial_report`` from ``--oca-addons``).
    a) aging as of today grouped by debtor (``_read_group`` of
       ``factoring.aging.report``, what the pivot asks);
    b) aging as of a past date (one year ago) grouped by debtor;
-   c) all KPIs of the portfolio for the last quarter (``factoring.kpi.get_kpis``);
+   c) all KPIs of the portfolio for the last quarter (``factoring.kpi.get_kpis``,
+      with the AR at each month end of the quarter for the monthly CEIs);
    d) the monthly snapshot of the last month end (``factoring.report.snapshot``,
       aging and KPI inputs per client x debtor, INSERT ... SELECT);
    e) with OCA installed, as superuser: OCA's aged partner balance
@@ -271,6 +272,18 @@ def expected_open(env, company, as_of):
                           WHERE p.company_id = %s AND p.max_date <= %s), 0)
     """, (company.id, as_of, company.id, as_of))
     return float(env.cr.fetchone()[0])
+
+
+def check_kpi_months(env, company, kpis):
+    """The KPIs' AR at each month end of the period (the monthly CEIs'
+    inputs) against the open total at that date straight from the generated
+    rows; returns the month ends that differ, as (date, got, expected)."""
+    wrong = []
+    for month in kpis["cei_months"]:
+        expected = expected_open(env, company, date.fromisoformat(month["date_to"]))
+        if abs(month["ending_ar"] - expected) >= 0.01:
+            wrong.append((month["date_to"], month["ending_ar"], expected))
+    return wrong
 
 
 def take_snapshot(env, company, month_end):
@@ -548,6 +561,13 @@ def main(argv=None):
                 name, m.seconds, m.cpu_seconds,
                 "%.2f s" % pg_cpu if pg_cpu is not None else "?", m.rss_peak_mb,
                 len(output), got, expected[name], verdict, "" if ok else ", WRONG TOTAL"))
+        if results["kpis"][1] is not None:
+            wrong = check_kpi_months(env, company, results["kpis"][1][0])
+            status = status or (1 if wrong else 0)
+            print("\nKPIs: AR at the %d month ends of the period (monthly CEIs) %s; CEI %s"
+                  % (len(results["kpis"][1][0]["cei_months"]),
+                     "WRONG at %s" % wrong if wrong else "equal the direct SQL sums",
+                     results["kpis"][1][0]["cei"]))
         for ours, theirs in (("aging today", "OCA aged balance today"),
                              ("aging past", "OCA aged balance past")):
             if theirs not in results:

@@ -84,6 +84,12 @@ class TestBenchReportsSmoke(TransactionCase):
                                bench_reports.expected_open(self.env, company, past), places=2)
         self.assertAlmostEqual(results["kpis"][1][0]["ending_ar"],
                                bench_reports.expected_open(self.env, company, today), places=2)
+        # the monthly CEIs' AR at every month end of the quarter (the same pass)
+        # equals the open total at that date; the CEI lies within 0 and 100
+        kpis = results["kpis"][1][0]
+        self.assertEqual(len(kpis["cei_months"]), 4)
+        self.assertEqual(bench_reports.check_kpi_months(self.env, company, kpis), [])
+        self.assertTrue(0 <= kpis["cei"] <= 100, kpis["cei"])
         self.assertAlmostEqual(
             sum(row[1] for row in results["snapshot"][1]),
             bench_reports.expected_open(self.env, company, bench_reports.MONTH_END), places=2)

@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_company_day
 from . import factoring_guard
 from . import res_config_settings
 from . import factoring_sector
@@ -12,6 +13,7 @@ from . import factoring_remittance_line
 from . import factoring_item_hold
 from . import account_move
 from . import account_move_line
+from . import account_move_line_day
 from . import account_partial_reconcile
 from . import account_chart_template
 from . import account_analytic_distribution_model

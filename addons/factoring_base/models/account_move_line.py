@@ -231,13 +231,13 @@ class AccountMoveLine(models.Model):
         # Reading the accessor's tables directly: a role that may see the item
         # may see its invoice number and dates.
         data = saved.sudo()._factoring_item_data() if saved else {}
-        today = fields.Date.context_today(self)
+        days = self.company_id._factoring_days()
         for line in self:
             item = data.get(line.id) if isinstance(line.id, int) else None
             due = item["due_date"] if item else line.date_maturity
             line.factoring_invoice_number = item["number"] if item else line.name
             line.factoring_invoice_date = item["invoice_date"] if item else line.date
-            line.factoring_days_past_due = (today - due).days if due else 0
+            line.factoring_days_past_due = (days[line.company_id.id] - due).days if due else 0
             if line.reconciled:
                 line.factoring_item_state = "paid"
             elif line.currency_id.compare_amounts(
@@ -515,14 +515,14 @@ class AccountMoveLine(models.Model):
             lambda rec: rec.factoring_schedule_line_id.paid_date and not rec.reconciled)
         if not items:
             return
-        today = fields.Date.context_today(self)
+        days = items.company_id._factoring_days()
         by_key = defaultdict(list)
         for item in items:
             schedule_line = item.factoring_schedule_line_id
             currency = schedule_line.schedule_id.agreement_id.currency_id
             if not currency.is_zero(schedule_line.fee_amount):
                 by_key[(item.company_id, item.factoring_client_id, currency)].append(
-                    (schedule_line, today, 0, -schedule_line.fee_amount))
+                    (schedule_line, days[item.company_id.id], 0, -schedule_line.fee_amount))
         for (company, client, currency), entries in by_key.items():
             self._factoring_create_fee_move(
                 company, client, currency, entries,

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 from .factoring_guard import check_groups, check_protected, guarded
+from .res_company_day import factoring_today
 
 CREDIT_ANALYST_GROUP = "factoring_base.group_factoring_credit_analyst"
 CREDIT_MANAGER_GROUP = "factoring_base.group_factoring_credit_manager"
@@ -72,7 +73,7 @@ class FactoringAgreement(models.Model):
         compute="_compute_approved_debtor_ids", inverse="_inverse_approved_debtor_ids",
         store=True, readonly=False, tracking=True)
     date_start = fields.Date(
-        string="Start Date", required=True, tracking=True, default=fields.Date.context_today)
+        string="Start Date", required=True, tracking=True, default=factoring_today)
     date_end = fields.Date(string="End Date", tracking=True)
     schedule_ids = fields.One2many("factoring.schedule", "agreement_id", string="Schedules")
     schedule_count = fields.Integer(compute="_compute_schedule_count")

@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
+from .res_company_day import factoring_today
+
 # Fields that only the remittance's own methods set.
 PROTECTED_FIELDS = {"state", "payment_id", "transfer_move_id", "posted_by_id", "posted_date"}
 # What may still change on a posted or cancelled remittance (notes and chatter).
@@ -60,7 +62,7 @@ class FactoringRemittance(models.Model):
     journal_id = fields.Many2one(
         "account.journal", string="Bank Journal", tracking=True, check_company=True,
         domain="[('type', 'in', ('bank', 'cash'))]")
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, default=factoring_today, tracking=True)
     currency_id = fields.Many2one(
         "res.currency", compute="_compute_currency_id", store=True, readonly=False,
         required=True, precompute=True)

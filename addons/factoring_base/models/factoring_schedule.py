@@ -8,6 +8,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.misc import format_amount
 
 from .factoring_guard import check_groups, check_protected, guarded
+from .res_company_day import factoring_today
 
 FUNDING_GROUP = "factoring_base.group_factoring_operations"
 CLIENT_MANAGER_GROUP = "factoring_base.group_factoring_client_manager"
@@ -51,7 +52,7 @@ class FactoringSchedule(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="agreement_id.currency_id", store=True)
     date = fields.Date(
-        string="Assignment Date", required=True, default=fields.Date.context_today,
+        string="Assignment Date", required=True, default=factoring_today,
         tracking=True)
     state = fields.Selection(
         [("draft", "Draft"), ("verified", "Verified"), ("funded", "Funded"),
@@ -719,7 +720,7 @@ class FactoringSchedule(models.Model):
         the historical day in context key ``factoring_funded_date``."""
         if self.env.su and self.env.context.get("factoring_funded_date"):
             return fields.Date.to_date(self.env.context["factoring_funded_date"])
-        return fields.Date.context_today(self)
+        return self.company_id._factoring_today()
 
     def _prepare_funding_move(self):
         """Values of the funding entry: one receivable item per invoice on the
@@ -850,7 +851,7 @@ class FactoringSchedule(models.Model):
         # (account.move refuses it otherwise): cancel first, in this transaction.
         guarded(self).write({"state": "cancelled"})
         reversal = move.sudo()._reverse_moves(
-            [{"date": fields.Date.context_today(self),
+            [{"date": self.company_id._factoring_today(),
               "ref": self.env._("Cancellation of schedule %s", self.name)}],
             cancel=True)
         guarded(self).write({"reversal_move_id": reversal.id})

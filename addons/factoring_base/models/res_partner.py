@@ -554,7 +554,7 @@ class ResPartner(models.Model):
         ids = [i for i in self.ids if isinstance(i, int)]
         if not ids or Line is None:
             return
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         base = self._factoring_figures_domain()
         overdue = Domain("date_maturity", "<", today)
         totals = {}

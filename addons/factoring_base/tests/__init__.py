@@ -30,3 +30,4 @@ from . import test_scope_rating
 from . import test_tours
 from . import test_odoo_pins
 from . import test_availability
+from . import test_factoring_day

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.fields import Domain
 from odoo.tests import tagged
 
@@ -19,7 +19,7 @@ class TestClientScreen(FactoringCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        today = fields.Date.context_today(cls.env.user)
+        today = cls.company._factoring_today()
         cls.today = today
         # Four invoices funded 60 days ago: A owes 3,000 (1,000 overdue by 20
         # days, 2,000 due in 10 days), B owes 1,500 overdue by 35 days and 500

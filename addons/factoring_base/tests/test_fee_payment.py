@@ -1,7 +1,7 @@
 import inspect
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.account.models.account_move_line import AccountMoveLine as CoreLine
@@ -161,7 +161,7 @@ class TestFeePayment(FactoringCommon):
         """A schedule back-dated by 40 days and funded today: the funding entry
         keeps the assignment date, fee days count from today, the day the funds
         were released."""
-        today = fields.Date.context_today(self.env["factoring.schedule"])
+        today = self.company._factoring_today()
         schedule = self.make_schedule([{"amount": 1000.0, "invoice_date": today - timedelta(days=50),
                                         "due_date": today + timedelta(days=30)}],
                                       schedule_date=today - timedelta(days=40))

@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -179,7 +179,7 @@ class TestItemHold(FactoringCommon):
         self.assertEqual(data[own_item.id], {
             "number": invoice.name, "invoice_date": date(2026, 9, 20),
             "due_date": date(2026, 10, 20), "client_id": False})
-        today = fields.Date.context_today(self.item1)
+        today = self.company._factoring_today()
         self.assertEqual(self.item1.factoring_invoice_number, "H-1")
         self.assertEqual(self.item1.factoring_invoice_date, date(2026, 9, 1))
         self.assertEqual(self.item1.factoring_days_past_due, (today - date(2026, 10, 1)).days)

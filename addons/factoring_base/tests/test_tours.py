@@ -147,7 +147,7 @@ class TestFactoringTours(HttpCase):
     def make_schedule_file(self):
         """The client's Excel file: four invoices on debtors approved on its
         agreement (two on Berger), uploaded by the tour from an attachment of the client manager."""
-        today = fields.Date.context_today(self.env["res.partner"])
+        today = self.env.company._factoring_today()
         rows = [
             ("factoring_base.debtor_berger", "TOUR-0001", 6000.00),
             ("factoring_base.debtor_berger", "TOUR-0002", 5000.00),

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.res_company_day import factoring_today
+
 
 class FactoringReserveRelease(models.TransientModel):
     _name = "factoring.reserve.release"
@@ -26,7 +28,7 @@ class FactoringReserveRelease(models.TransientModel):
         "account.journal", string="Pay From", required=True, check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         default=lambda self: self._default_journal())
-    date = fields.Date(string="Payment Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="Payment Date", required=True, default=factoring_today)
 
     @api.depends("partner_id", "company_id")
     def _compute_deficit(self):

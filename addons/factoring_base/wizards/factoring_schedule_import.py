@@ -66,7 +66,7 @@ class FactoringScheduleImport(models.TransientModel):
         currency = schedule.currency_id or self.env.company.currency_id
         debtors = schedule.agreement_id.approved_debtor_ids[:2]
         keys = [d.vat or d.ref for d in debtors if d.vat or d.ref] or ["BE0477472701"]
-        today = fields.Date.context_today(self)
+        today = schedule.company_id._factoring_today()
         examples = [
             (keys[0], f"{EXAMPLE_PREFIX}-0001", 0, 60, 12500.00),
             (keys[-1], f"{EXAMPLE_PREFIX}-0002", 2, 62, 8430.50),

@@ -17,7 +17,7 @@ class FactoringCollectionsDemo(models.AbstractModel):
     def _demo_load(self):
         ref = self.env.ref
         company = self.env["factoring.demo"]._demo_company()
-        today = fields.Date.context_today(self)
+        today = company._factoring_today()
         collector_1 = ref("factoring_base.user_collector_1")
         collector_2 = ref("factoring_base.user_collector_2")
         supervisor = ref("factoring_base.user_collections_supervisor")

@@ -213,7 +213,7 @@ class FactoringDunningRun(models.Model):
     def action_run_now(self):
         """Run now (from the preview or the runs list) for the current company."""
         check_supervisor(self.env, self.env._("start dunning runs"))
-        run = self._run(self.env.company, fields.Date.context_today(self))
+        run = self._run(self.env.company, self.env.company._factoring_today())
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -223,10 +223,9 @@ class FactoringDunningRun(models.Model):
 
     @api.model
     def _cron_run(self):
-        today = fields.Date.context_today(self)
         for company in self.env["res.company"].sudo().search(
                 [("factoring_dunning_policy_id", "!=", False)]):
-            self.with_company(company)._run(company, today, commit=True)
+            self.with_company(company)._run(company, company._factoring_today(), commit=True)
 
     @api.model
     def _run(self, company, today, commit=False, batch_size=BATCH_SIZE):

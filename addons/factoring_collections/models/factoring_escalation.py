@@ -116,19 +116,22 @@ class FactoringEscalationRule(models.Model):
                        SELECT MAX(c.date) AS last FROM factoring_collection_call c
                         WHERE c.debtor_id = o.debtor_id AND c.company_id = %(company)s) ct
                        ON TRUE
-                 WHERE ct.last IS NULL OR ct.last::date <= %(today)s - %(days)s
+                 WHERE ct.last IS NULL
+                    OR (ct.last AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                       <= %(today)s - %(days)s
               GROUP BY o.debtor_id
                 """, open=open_overdue, company=self.company_id.id, today=today,
-                days=self.min_days)
+                days=self.min_days, tz=self.company_id._factoring_tz())
         return dict(self.env.execute_query(query))
 
-    def _apply(self, today):
-        """Escalate the debtors newly meeting each rule; close the escalations
-        of debtors that no longer do. :return: the new escalations."""
+    def _apply(self, today=None):
+        """Escalate the debtors newly meeting each rule (on ``today``, by
+        default its company's factoring day); close the escalations of debtors
+        that no longer do. :return: the new escalations."""
         Log = self.env["factoring.escalation.log"].sudo()
         created = Log
         for rule in self:
-            candidates = rule._candidates(today)
+            candidates = rule._candidates(today or rule.company_id._factoring_today())
             open_logs = Log.search([("rule_id", "=", rule.id), ("active", "=", True)])
             open_logs.filtered(lambda log, c=candidates: log.partner_id.id not in c).write(
                 {"active": False, "date_closed": fields.Datetime.now()})
@@ -149,12 +152,11 @@ class FactoringEscalationRule(models.Model):
 
     @api.model
     def _cron_escalate(self):
-        today = fields.Date.context_today(self)
-        self.sudo().search([("active", "=", True)])._apply(today)
+        self.sudo().search([("active", "=", True)])._apply()
 
     def action_apply_now(self):
         check_supervisor(self.env, self.env._("apply escalation rules"))
-        logs = self.sudo()._apply(fields.Date.context_today(self))
+        logs = self.sudo()._apply()
         return {
             "type": "ir.actions.act_window",
             "res_model": "factoring.escalation.log",
@@ -243,7 +245,7 @@ class FactoringEscalationLog(models.Model):
         States = self.env["factoring.dunning.item"].sudo()
         states = {s.move_line_id.id: s for s in States.search(
             [("move_line_id", "in", self.item_ids.ids)])}
-        today = fields.Date.context_today(self)
+        today = company._factoring_today()
         raised = 0
         for item in self.item_ids:
             state = states.get(item.id)

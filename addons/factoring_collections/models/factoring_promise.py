@@ -4,6 +4,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
 
 from odoo.addons.factoring_base.models.factoring_guard import check_protected, guarded
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
 
 from .common import check_collector
 
@@ -46,7 +47,7 @@ class FactoringPromise(models.Model):
     amount = fields.Monetary(required=True, tracking=True)
     date = fields.Date(string="Promised Date", required=True, tracking=True, index=True)
     date_recorded = fields.Date(
-        required=True, readonly=True, default=fields.Date.context_today,
+        required=True, readonly=True, default=factoring_today,
         help="Payments count from this day to the promised date.")
     item_ids = fields.Many2many(
         "account.move.line", "factoring_promise_item_rel", "promise_id", "move_line_id",
@@ -149,13 +150,13 @@ class FactoringPromise(models.Model):
     def _check_terms(self):
         """A promise in the past, above the debtor's open balance, or on items
         that are not the debtor's open items is refused, naming the promise."""
-        today = fields.Date.context_today(self)
+        days = self.company_id._factoring_days()
         Line = self.env["account.move.line"].sudo()
         for promise in self.filtered(lambda p: p.state == "pending"):
             if not (promise.debtor_id and promise.date and promise.company_id):
                 raise UserError(self.env._("A promise to pay needs a debtor and a date."))
             name = promise.debtor_id.display_name
-            if promise.date < today:
+            if promise.date < days[promise.company_id.id]:
                 raise UserError(self.env._(
                     "Promise of %(debtor)s: the promised date %(date)s is in the past.",
                     debtor=name, date=promise.date))
@@ -254,7 +255,7 @@ class FactoringPromise(models.Model):
         """Derive the state of pending promises from the payments; end the ones
         kept, partly kept or broken (lift their holds; a broken one gives the
         collector an activity and is logged on the debtor and the promise)."""
-        today = today or fields.Date.context_today(self)
+        days = self.company_id._factoring_days()  # the day: ``today`` or its company's
         pending = self.filtered(lambda p: p.state == "pending")
         paid = pending._paid_amounts()
         ended = self.browse()
@@ -264,7 +265,7 @@ class FactoringPromise(models.Model):
             currency = promise.currency_id
             if currency.compare_amounts(amount, promise.amount) >= 0:
                 state = "kept"
-            elif promise.date >= today:
+            elif promise.date >= (today or days[promise.company_id.id]):
                 state = False
             elif currency.compare_amounts(amount, 0.0) > 0:
                 state = "partial"
@@ -274,7 +275,7 @@ class FactoringPromise(models.Model):
             if currency.compare_amounts(amount, promise.paid_amount) != 0:
                 vals["paid_amount"] = amount
             if state:
-                vals.update(state=state, date_closed=today)
+                vals.update(state=state, date_closed=today or days[promise.company_id.id])
                 ended |= promise
                 if state == "broken":
                     broken |= promise

@@ -107,7 +107,7 @@ class ResPartner(models.Model):
         Call = self.env["factoring.collection.call"].sudo()
         Promise = self.env["factoring.promise"].sudo()
         Line = self.env["account.move.line"].sudo()
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         company = Domain("company_id", "in", self.env.companies.ids)
         last = {}
         counts = {}
@@ -225,7 +225,7 @@ class ResPartner(models.Model):
         120) and the promises of the last 90 days."""
         self.ensure_one()
         debtor = self.commercial_partner_id
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         Line = self.env["account.move.line"].sudo()
         items = Line.search(
             Line._factoring_open_items_domain() & Domain("partner_id", "child_of", debtor.id)

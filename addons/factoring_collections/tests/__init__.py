@@ -8,3 +8,4 @@ from . import test_dunning_concurrency
 from . import test_tours
 from . import test_dunning_upgrade
 from . import test_promise_scope
+from . import test_factoring_day

@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.factoring_base.tests.common import FactoringCommon
@@ -14,7 +14,7 @@ class CollectionsCommon(FactoringCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        cls.today = cls.company._factoring_today()
         cls.bank_journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1)
         cls.collector = cls.users["collector"]

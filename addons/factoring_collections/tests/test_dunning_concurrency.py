@@ -4,7 +4,7 @@ from functools import partial
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import ValidationError
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
@@ -44,7 +44,7 @@ class TestDunningConcurrency(ThreadedTestMixin, TransactionCase):
                     "generic_coa", company=company, install_demo=False)
             env = env(context={"allowed_company_ids": [company.id]})
             self.company_id = company.id
-            self.today = fields.Date.context_today(env["res.partner"])
+            self.today = company._factoring_today()
             template = env.ref("factoring_collections.mail_template_dunning")
             policy = env["factoring.dunning.policy"].create({
                 "name": "Race policy", "company_id": company.id,

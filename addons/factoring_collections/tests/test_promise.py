@@ -1,7 +1,6 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
 from odoo.exceptions import UserError
 
 from .common import CollectionsCommon
@@ -20,7 +19,7 @@ class TestPromise(CollectionsCommon):
             "debtor_id": self.debtor_a.id, "amount": 1000.0, "date": self.days(3), **vals})
 
     def check(self, promises, on):
-        with patch.object(fields.Date, "context_today", lambda *a, **k: on):
+        with patch.object(type(self.env["res.company"]), "_factoring_today", lambda *a, **k: on):
             promises._check_state(today=on)
 
     def test_refused_past_date_and_over_balance(self):

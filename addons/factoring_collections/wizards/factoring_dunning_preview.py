@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
+
 from ..models.common import check_supervisor
 
 
@@ -10,7 +12,7 @@ class FactoringDunningPreview(models.TransientModel):
     _name = "factoring.dunning.preview"
     _description = "Dunning Run Preview"
 
-    date = fields.Date(readonly=True, default=fields.Date.context_today)
+    date = fields.Date(readonly=True, default=factoring_today)
     company_id = fields.Many2one("res.company", readonly=True,
                                  default=lambda self: self.env.company)
     line_ids = fields.One2many("factoring.dunning.preview.line", "preview_id", readonly=True)
@@ -22,7 +24,7 @@ class FactoringDunningPreview(models.TransientModel):
     def default_get(self, fields_list):
         check_supervisor(self.env, self.env._("preview dunning runs"))
         res = super().default_get(fields_list)
-        res.update(self._preview_values(self.env.company, fields.Date.context_today(self)))
+        res.update(self._preview_values(self.env.company, self.env.company._factoring_today()))
         return res
 
     @api.model

@@ -88,7 +88,7 @@ class FactoringHandoverWizard(models.TransientModel):
             "res_model_id": model_id, "res_id": partner.id,
             "activity_type_id": handover_type.id, "user_id": self.to_user_id.id,
             "summary": self.env._("Handover from %s", self.from_user_id.name),
-            "note": self.note, "date_deadline": fields.Date.context_today(self),
+            "note": self.note, "date_deadline": self.env.company._factoring_today(),
         } for partner in partners])
         for partner in partners:
             partner.message_post(body=note)

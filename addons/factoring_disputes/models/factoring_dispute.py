@@ -11,6 +11,7 @@ from odoo.addons.factoring_base.models.factoring_guard import (
     guarded,
     is_guarded,
 )
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
 
 # Who opens disputes (from an item, a debtor, a client or by hand).
 OPEN_GROUPS = (
@@ -81,7 +82,7 @@ class FactoringDispute(models.Model):
         [("0", "Normal"), ("1", "Important"), ("2", "Urgent")], default="0", index=True)
     color = fields.Integer()
     date_open = fields.Date(string="Opened On", required=True, tracking=True,
-                            default=fields.Date.context_today)
+                            default=factoring_today)
     date_deadline = fields.Date(
         string="Deadline", compute="_compute_date_deadline", store=True, index=True,
         help="Opening day plus the reason's SLA days.")
@@ -141,18 +142,17 @@ class FactoringDispute(models.Model):
             dispute.date_deadline = dispute.date_open and (
                 dispute.date_open + timedelta(days=dispute.reason_id.sla_days or 0))
 
-    @api.depends_context("tz")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+        days = self.company_id._factoring_days()
         for dispute in self:
             dispute.is_overdue = (dispute.state == "open" and dispute.date_deadline
-                                  and dispute.date_deadline < today)
+                                  and dispute.date_deadline < days[dispute.company_id.id])
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        today = fields.Date.context_today(self)
-        domain = Domain("state", "=", "open") & Domain("date_deadline", "<", today)
+        domain = Domain("state", "=", "open") & self.env[
+            "res.company"]._factoring_day_domain("date_deadline", "<")
         return domain if (operator == "=") == value else ~domain
 
     @api.depends("line_ids.amount", "line_ids.amount_company", "resolution_ids.amount",
@@ -632,7 +632,7 @@ class FactoringDispute(models.Model):
             guarded(dispute.sudo()).write({
                 "state": state,
                 "stage_id": stage.id or dispute.stage_id.id,
-                "date_closed": fields.Date.context_today(self),
+                "date_closed": dispute.company_id._factoring_today(),
             })
             dispute.line_ids.move_line_id._factoring_lift_holds("dispute", dispute)
             dispute.activity_ids.sudo().action_feedback(
@@ -672,10 +672,22 @@ class FactoringDispute(models.Model):
         """Past the deadline: an activity for the owner (once). A further
         ``factoring_dispute_escalation_days`` later: an activity for each
         collections supervisor (once). Both logged in the chatter; running the
-        cron again the same or another day adds nothing."""
-        today = fields.Date.context_today(self)
+        cron again the same or another day adds nothing. Each company on its
+        factoring day."""
+        overdue = escalated = self.sudo().browse()
+        for company, today in self.env["res.company"]._factoring_all_days():
+            company_overdue, company_escalated = self._deadlines(company, today)
+            overdue |= company_overdue
+            escalated |= company_escalated
+        return overdue, escalated
+
+    @api.model
+    def _deadlines(self, company, today):
+        """The reminders and escalations of ``company``'s disputes on its day
+        ``today``: (reminded disputes, escalated disputes)."""
         Dispute = self.sudo()
         overdue = Dispute.search([
+            ("company_id", "=", company.id),
             ("state", "=", "open"), ("date_deadline", "<", today),
             ("overdue_notified_date", "=", False)])
         for dispute in overdue:
@@ -691,30 +703,26 @@ class FactoringDispute(models.Model):
                 deadline=dispute.date_deadline,
                 owner=owner.name or self.env._("nobody (no owner, no supervisor)")))
         guarded(overdue.sudo()).write({"overdue_notified_date": today})
-        escalated = Dispute.browse()
-        for company in Dispute.search([("state", "=", "open"), ("escalated_date", "=", False),
-                                       ("date_deadline", "<", today)]).company_id:
-            limit = today - timedelta(days=company.factoring_dispute_escalation_days)
-            late = Dispute.search([
-                ("company_id", "=", company.id), ("state", "=", "open"),
-                ("escalated_date", "=", False), ("date_deadline", "<", limit)])
-            for dispute in late:
-                supervisors = dispute._supervisor_users()
-                for user in supervisors:
-                    dispute.activity_schedule(
-                        "mail.mail_activity_data_todo", user_id=user.id, date_deadline=today,
-                        summary=self.env._("Escalated dispute"),
-                        note=self.env._(
-                            "%(dispute)s is %(days)s days past its deadline %(deadline)s.",
-                            dispute=dispute.name, days=(today - dispute.date_deadline).days,
-                            deadline=dispute.date_deadline))
-                dispute.message_post(body=self.env._(
-                    "Escalated to the collections supervisors (%(users)s): %(days)s days past "
-                    "the deadline.", users=", ".join(supervisors.mapped("name")) or "-",
-                    days=(today - dispute.date_deadline).days))
-            escalated |= late
-        guarded(escalated.sudo()).write({"escalated_date": today})
-        return overdue, escalated
+        limit = today - timedelta(days=company.factoring_dispute_escalation_days)
+        late = Dispute.search([
+            ("company_id", "=", company.id), ("state", "=", "open"),
+            ("escalated_date", "=", False), ("date_deadline", "<", limit)])
+        for dispute in late:
+            supervisors = dispute._supervisor_users()
+            for user in supervisors:
+                dispute.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=user.id, date_deadline=today,
+                    summary=self.env._("Escalated dispute"),
+                    note=self.env._(
+                        "%(dispute)s is %(days)s days past its deadline %(deadline)s.",
+                        dispute=dispute.name, days=(today - dispute.date_deadline).days,
+                        deadline=dispute.date_deadline))
+            dispute.message_post(body=self.env._(
+                "Escalated to the collections supervisors (%(users)s): %(days)s days past "
+                "the deadline.", users=", ".join(supervisors.mapped("name")) or "-",
+                days=(today - dispute.date_deadline).days))
+        guarded(late.sudo()).write({"escalated_date": today})
+        return overdue, late
 
     # ------------------------------------------------------------------
     # Mail gateway: the disputes alias

@@ -23,7 +23,7 @@ class FactoringDisputeDemo(models.AbstractModel):
             "move_type": "out_invoice",
             "partner_id": debtor.id,
             "journal_id": journal.id,
-            "invoice_date": fields.Date.context_today(self) - timedelta(days=25),
+            "invoice_date": company._factoring_today() - timedelta(days=25),
             "ref": ref,
             "invoice_line_ids": [fields.Command.create({
                 "name": ref, "quantity": 1, "price_unit": amount,
@@ -36,7 +36,7 @@ class FactoringDisputeDemo(models.AbstractModel):
     def _demo_load(self):
         company = self.env.ref("base.main_company")
         company._factoring_dispute_setup_accounting()
-        today = fields.Date.context_today(self)
+        today = company._factoring_today()
         Line = self.env["account.move.line"]
         items = Line.search(Line._factoring_open_items_domain() & Domain(
             "company_id", "=", company.id) & Domain("factoring_client_id", "!=", False)

@@ -7,6 +7,7 @@ from odoo.addons.factoring_base.models.factoring_guard import (
     guarded,
     is_guarded,
 )
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
 
 from .factoring_dispute import SUPERVISOR_GROUP
 
@@ -59,7 +60,7 @@ class FactoringDisputeResolution(models.Model):
     user_id = fields.Many2one("res.users", string="Resolved By", readonly=True,
                               default=lambda self: self.env.user)
     approved_user_id = fields.Many2one("res.users", string="Approved By", readonly=True)
-    date = fields.Date(default=fields.Date.context_today, readonly=True)
+    date = fields.Date(default=factoring_today, readonly=True)
     note = fields.Text(readonly=True)
 
     _amount_positive = models.Constraint("CHECK(amount > 0)",
@@ -201,7 +202,7 @@ class FactoringDisputeResolution(models.Model):
                 "reason": self.env._("Dispute %(dispute)s (%(reason)s)",
                                      dispute=self.dispute_id.name,
                                      reason=self.dispute_id.reason_id.name),
-                "date": fields.Date.context_today(self),
+                "date": item.company_id._factoring_today(),
                 "journal_id": invoice.journal_id.id,
             })
         reversal.refund_moves()
@@ -290,7 +291,7 @@ class FactoringDisputeResolution(models.Model):
         move = self.env["account.move"].sudo().with_company(company).create({
             "move_type": "entry",
             "journal_id": company.factoring_journal_id.id,
-            "date": fields.Date.context_today(self),
+            "date": company._factoring_today(),
             "ref": self.env._("Dispute %(dispute)s - %(item)s", dispute=self.dispute_id.name,
                               item=self.line_id.invoice_number),
             "line_ids": [fields.Command.create(debit), fields.Command.create(credit)],

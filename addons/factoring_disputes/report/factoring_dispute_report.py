@@ -58,7 +58,7 @@ class FactoringDisputeReport(models.Model):
 
     @property
     def _table_query(self):
-        today = fields.Date.context_today(self)
+        today = self.env["res.company"]._factoring_today_sql(SQL("d.company_id"))
         return SQL(
             """
             SELECT d.id, d.id AS dispute_id, d.company_id, c.currency_id, d.debtor_id,

@@ -7,3 +7,4 @@ from . import test_dispute_concurrency
 from . import test_tours
 from . import test_currency
 from . import test_dispute_hold_effects
+from . import test_factoring_day

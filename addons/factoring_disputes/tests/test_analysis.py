@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.fields import Domain
 from odoo.tests import tagged
 
@@ -11,7 +10,7 @@ from .common import DisputesCommon
 class TestDisputeAnalysis(DisputesCommon):
 
     def test_report_rows_and_figures(self):
-        today = fields.Date.today()
+        today = self.company._factoring_today()
         collector = self.users["collector"]
         closed_days = [2, 4, 12]
         items = [self.item1, self.item2, self.own]

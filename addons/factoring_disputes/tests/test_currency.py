@@ -2,7 +2,7 @@
 credit notes carrying the invoice's taxes (full and partial)."""
 from datetime import date
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -19,7 +19,7 @@ class TestCurrency(DisputesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        today = fields.Date.context_today(cls.env["res.partner"])
+        today = cls.company._factoring_today()
         cls.env["res.currency.rate"].create([
             {"name": date(2026, 1, 1), "rate": RATE_BOOKED, "currency_id": cls.usd.id,
              "company_id": cls.company.id},

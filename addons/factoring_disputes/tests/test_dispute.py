@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -36,7 +36,7 @@ class TestDispute(DisputesCommon):
     def test_reason_sla_gives_deadline(self):
         reason = self.env.ref("factoring_disputes.reason_duplicate")
         reason.sla_days = 3
-        opened = fields.Date.today() - timedelta(days=1)
+        opened = self.company._factoring_today() - timedelta(days=1)
         dispute = self.open_dispute([(self.item1, 10.0)], reason_id=reason.id, date_open=opened)
         self.assertEqual(dispute.date_deadline, opened + timedelta(days=3))
 
@@ -95,7 +95,7 @@ class TestDispute(DisputesCommon):
         with self.assertRaisesRegex(UserError, "own actions"):
             dispute.with_user(self.users["manager"]).write({"state": "resolved"})
         with self.assertRaisesRegex(UserError, "own actions"):
-            dispute.sudo().write({"date_closed": fields.Date.today()})
+            dispute.sudo().write({"date_closed": self.company._factoring_today()})
         self.assertEqual(dispute.state, "open")
 
     def test_closing_without_resolution_refused(self):

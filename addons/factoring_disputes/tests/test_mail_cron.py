@@ -3,7 +3,6 @@ import email.policy
 from datetime import timedelta
 from email.message import EmailMessage
 
-from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -108,7 +107,7 @@ class TestDisputeMailAndCron(DisputesCommon):
         self.assertIn("matches no debtor", " ".join(dispute.message_ids.mapped("body")))
 
     def test_deadline_reminder_then_escalation_idempotent(self):
-        today = fields.Date.today()
+        today = self.company._factoring_today()
         self.company.factoring_dispute_escalation_days = 5
         sla = self.reason.sla_days
         late = self.open_dispute([(self.item1, 100.0)],

@@ -7,7 +7,7 @@ import shutil
 import unittest
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
@@ -32,7 +32,7 @@ class TestDisputeTours(HttpCase):
 
     def test_collector_opens_owner_resolves_with_credit_note(self):
         company = self.env.ref("base.main_company")
-        today = fields.Date.context_today(self.env["res.partner"])
+        today = company._factoring_today()
         invoice = self.env["account.move"].with_company(company).create({
             "move_type": "out_invoice",
             "partner_id": self.debtor.id,

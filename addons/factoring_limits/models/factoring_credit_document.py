@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.factoring_base.models.factoring_guard import check_groups
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
 
 ANALYST_GROUP = "factoring_base.group_factoring_credit_analyst"
 DOCUMENT_TYPES = [
@@ -34,7 +35,7 @@ class FactoringCreditDocument(models.Model):
         check_company=True, ondelete="restrict")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company)
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, default=factoring_today, tracking=True)
     expiry_date = fields.Date(tracking=True, index=True)
     agency = fields.Char(help="The agency or author of the report.")
     score = fields.Float(tracking=True, help="Score given by the agency.")
@@ -50,7 +51,7 @@ class FactoringCreditDocument(models.Model):
     @api.depends("expiry_date")
     @api.depends_context("company")
     def _compute_state(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         for document in self:
             days = document.company_id.factoring_limit_document_days
             if document.expiry_date and document.expiry_date < today:
@@ -64,7 +65,7 @@ class FactoringCreditDocument(models.Model):
         if operator not in ("=", "in"):
             return NotImplemented
         values = [value] if operator == "=" else list(value)
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         soon = today + timedelta(days=self.env.company.factoring_limit_document_days)
         domains = {
             "expired": [("expiry_date", "<", today)],
@@ -110,12 +111,12 @@ class FactoringCreditDocument(models.Model):
     def _schedule_expiry_activities(self, today=None):
         """An activity for the partner's analyst on every document expiring within
         its company's warning days (or expired) that has none yet. Idempotent."""
-        today = today or fields.Date.context_today(self)
         activity_type = self.env.ref("factoring_limits.mail_activity_document_expiring")
         documents = self.browse()
         for company in self.env["res.company"].sudo().search(
                 [("factoring_limit_document_days", ">=", 0)]):
-            soon = today + timedelta(days=company.factoring_limit_document_days)
+            soon = (today or company._factoring_today()) + timedelta(
+                days=company.factoring_limit_document_days)
             documents |= self.sudo().search([
                 ("company_id", "=", company.id), ("expiry_date", "!=", False),
                 ("expiry_date", "<=", soon)])

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.factoring_base.models.factoring_guard import check_groups
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
 
 ANALYST_GROUP = "factoring_base.group_factoring_credit_analyst"
 
@@ -28,13 +29,13 @@ class FactoringCreditInsurance(models.Model):
         "res.currency", required=True, default=lambda self: self.env.company.currency_id)
     insured_amount = fields.Monetary(required=True, tracking=True)
     cover_percent = fields.Float(string="Cover (%)", default=90.0, tracking=True)
-    date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_from = fields.Date(required=True, default=factoring_today, tracking=True)
     date_to = fields.Date(required=True, tracking=True)
     is_valid = fields.Boolean(compute="_compute_is_valid", string="Valid Today")
 
     @api.depends("date_from", "date_to")
     def _compute_is_valid(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         for cover in self:
             cover.is_valid = cover.date_from <= today <= cover.date_to
 
@@ -77,7 +78,7 @@ class FactoringCreditInsurance(models.Model):
         """{debtor id: (insured amount, cover %)} of the covers valid on ``day``,
         in the company's currency (several covers add up; the cover % is the
         amount-weighted one)."""
-        day = day or fields.Date.context_today(self)
+        day = day or company._factoring_today()
         covers = self.sudo().search([
             ("company_id", "=", company.id), ("partner_id", "in", list(debtor_ids)),
             ("date_from", "<=", day), ("date_to", ">=", day)])

@@ -9,6 +9,7 @@ from odoo.addons.factoring_base.models.factoring_guard import (
     guarded,
     is_guarded,
 )
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
 from odoo.addons.factoring_base.models.res_partner import RATINGS
 
 from .factoring_limit_rule import SCOPES
@@ -86,7 +87,7 @@ class FactoringLimit(models.Model):
         compute="_compute_amount_company", currency_field="company_currency_id",
         string="Amount (company currency)")
     date_from = fields.Date(
-        string="Valid From", required=True, default=fields.Date.context_today, tracking=True)
+        string="Valid From", required=True, default=factoring_today, tracking=True)
     date_to = fields.Date(string="Valid To", tracking=True)
     review_date = fields.Date(tracking=True)
     is_temporary = fields.Boolean(
@@ -167,9 +168,8 @@ class FactoringLimit(models.Model):
 
     @api.depends("amount", "currency_id", "company_id")
     def _compute_amount_company(self):
-        today = fields.Date.context_today(self)
         for limit in self:
-            limit.amount_company = limit._to_company(limit.amount, today)
+            limit.amount_company = limit._to_company(limit.amount)
 
     def _to_company(self, amount, day=None):
         self.ensure_one()
@@ -177,7 +177,7 @@ class FactoringLimit(models.Model):
         if not self.currency_id or self.currency_id == company.currency_id:
             return amount
         return self.currency_id._convert(
-            amount, company.currency_id, company, day or fields.Date.context_today(self))
+            amount, company.currency_id, company, day or company._factoring_today())
 
     def _compute_approval_count(self):
         counts = dict(self.env["factoring.limit.approval"].sudo()._read_group(
@@ -462,7 +462,7 @@ class FactoringLimit(models.Model):
             given = self.env["factoring.limit.approval"].sudo().search_count(
                 [("limit_id", "=", limit.id)])
             if given >= limit.approvals_required:
-                if limit.date_from > fields.Date.context_today(self):
+                if limit.date_from > limit.company_id._factoring_today():
                     limit._schedule()
                 else:
                     limit._activate()
@@ -516,7 +516,7 @@ class FactoringLimit(models.Model):
         threshold = self.company_id.factoring_limit_document_amount
         if self.scope != "debtor" or not threshold or self._to_company(self.amount) <= threshold:
             return
-        today = fields.Date.context_today(self)
+        today = self.company_id._factoring_today()
         valid = self.env["factoring.credit.document"].sudo().search_count([
             ("partner_id", "=", self.debtor_id.id), ("company_id", "=", self.company_id.id),
             ("doc_type", "in", FINANCIAL_DOCUMENTS), ("date", "<=", today),
@@ -535,7 +535,7 @@ class FactoringLimit(models.Model):
         # the covers valid when the limit takes effect; a debtor without any
         # valid cover gives no warning (nothing to exceed: the whole exposure
         # shows as uninsured on the debtor's Credit tab)
-        day = max(self.date_from, fields.Date.context_today(self))
+        day = max(self.date_from, self.company_id._factoring_today())
         covers = self.env["factoring.credit.insurance"]._insured_amounts(
             self.company_id, self.debtor_id.ids, day=day)
         if self.debtor_id.id not in covers:
@@ -568,7 +568,7 @@ class FactoringLimit(models.Model):
         to fall back to)."""
         self.ensure_one()
         previous = self.sudo().search(self._key_domain() & Domain("state", "=", "active"))
-        today = today or fields.Date.context_today(self)
+        today = today or self.company_id._factoring_today()
         if previous:
             guarded(previous).write({"state": "superseded", "end_date": today})
             # the unique index over active versions: the old one leaves first
@@ -651,7 +651,7 @@ class FactoringLimit(models.Model):
         check_groups(self.env, (CLIENT_MANAGER_GROUP, ANALYST_GROUP),
                      self.env._("request limits"))
         self.check_access("read")
-        new = self.copy({"date_from": fields.Date.context_today(self), "reason": False,
+        new = self.copy({"date_from": self.company_id._factoring_today(), "reason": False,
                          "proposal_note": False, "document_ids": False})
         return {
             "type": "ir.actions.act_window",
@@ -682,19 +682,22 @@ class FactoringLimit(models.Model):
         version in force is superseded then), the earliest start first, so that
         of several due versions of one limit the latest start wins. Idempotent:
         an activated version is no longer 'approved'."""
-        today = today or fields.Date.context_today(self)
-        due = self.sudo().search([("state", "=", "approved"), ("date_from", "<=", today)],
-                                 order="date_from, version, id")
+        due = self.sudo().search(
+            Domain("state", "=", "approved")
+            & self.env["res.company"]._factoring_day_domain("date_from", "<=", today),
+            order="date_from, version, id")
         for limit in due:
             limit._activate(today=today, scheduled=True)
         return due
 
     @api.model
     def _expire_ended(self, today=None):
-        today = today or fields.Date.context_today(self)
         Limit = self.sudo()
-        ended = Limit.search([("state", "=", "active"), ("date_to", "<", today)])
+        ended = Limit.search(Domain("state", "=", "active") & self.env[
+            "res.company"]._factoring_day_domain("date_to", "<", today))
+        day = today
         for limit in ended:
+            today = day or limit.company_id._factoring_today()
             guarded(limit).write({"state": "expired", "end_date": today})
             limit.flush_recordset(["state"])
             fallback = limit.previous_id
@@ -720,9 +723,9 @@ class FactoringLimit(models.Model):
 
     @api.model
     def _schedule_reviews(self, today=None):
-        today = today or fields.Date.context_today(self)
         activity_type = self.env.ref("factoring_limits.mail_activity_limit_review")
-        due = self.sudo().search([("state", "=", "active"), ("review_date", "<=", today)])
+        due = self.sudo().search(Domain("state", "=", "active") & self.env[
+            "res.company"]._factoring_day_domain("review_date", "<=", today))
         if not due:
             return due
         existing = set(self.env["mail.activity"].sudo().search([

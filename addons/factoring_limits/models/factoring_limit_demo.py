@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class FactoringLimit(models.Model):
@@ -14,7 +14,7 @@ class FactoringLimit(models.Model):
         documents (one expired) and a credit insurance policy."""
         ref = self.env.ref
         company = ref("base.main_company")
-        today = fields.Date.context_today(self)
+        today = company._factoring_today()
         cm = ref("factoring_base.user_client_manager")
         analyst = ref("factoring_base.user_credit_analyst")
         manager = ref("factoring_base.user_credit_manager")

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 # Defaults of the eligibility terms when an item has no agreement to read them from.
@@ -31,7 +31,7 @@ class FactoringLimitEngine(models.AbstractModel):
     @api.model
     def _currency_factors(self, company, day=None):
         """{currency id: factor to the company's currency} of the active currencies."""
-        day = day or fields.Date.context_today(self)
+        day = day or company._factoring_today()
         factors = {}
         target = company.currency_id
         for currency in self.env["res.currency"].sudo().search([("active", "=", True)]):
@@ -234,7 +234,7 @@ class FactoringLimitEngine(models.AbstractModel):
         """
         if not client_ids:
             return {}
-        today = today or fields.Date.context_today(self)
+        today = today or company._factoring_today()
         self.env.flush_all()
         rows = self.env.execute_query(SQL(
             """

@@ -69,7 +69,7 @@ class TestDaily(LimitsCommon):
         big.with_user(self.users["credit_analyst"]).action_propose()
         with self.assertRaisesRegex(UserError, "agency report or financial statements"):
             big.with_user(self.users["credit_manager"]).action_approve()
-        today = date.today()
+        today = self.company._factoring_today()
         report = Document.create({
             "name": "Agency report", "doc_type": "agency_report",
             "partner_id": self.debtor_a.id, "date": today - timedelta(days=300),
@@ -89,7 +89,7 @@ class TestDaily(LimitsCommon):
         self.env["factoring.credit.insurance"].create({
             "partner_id": self.debtor_a.id, "insurer_id": self.debtor_b.id,
             "policy_number": "POL-1", "insured_amount": 5000.0, "cover_percent": 90.0,
-            "date_from": date(2026, 1, 1), "date_to": date.today() + timedelta(days=30),
+            "date_from": date(2026, 1, 1), "date_to": self.company._factoring_today() + timedelta(days=30),
             "company_id": self.company.id})
         limit = self.new_limit(amount=10000.0)
         limit.with_user(self.users["client_manager"]).action_request()
@@ -107,7 +107,7 @@ class TestDaily(LimitsCommon):
         return self.env["factoring.credit.insurance"].create({
             "partner_id": self.debtor_a.id, "insurer_id": self.debtor_b.id,
             "policy_number": "POL-2", "insured_amount": amount, "cover_percent": 90.0,
-            "date_from": date(2026, 1, 1), "date_to": date.today() + timedelta(days=30),
+            "date_from": date(2026, 1, 1), "date_to": self.company._factoring_today() + timedelta(days=30),
             "company_id": self.company.id, **vals})
 
     def approve(self, limit):
@@ -133,12 +133,12 @@ class TestDaily(LimitsCommon):
                       result["params"]["message"])
         # a cover that ended yesterday covers nothing any more: no warning either
         self.env["factoring.credit.insurance"].search(
-            [("partner_id", "=", self.debtor_a.id)]).date_to = date.today() - timedelta(days=1)
+            [("partner_id", "=", self.debtor_a.id)]).date_to = self.company._factoring_today() - timedelta(days=1)
         later = self.new_limit(amount=50000.0)
         self.assertIs(self.approve(later), True)
 
     def test_future_limit_waits_for_its_start_date(self):
-        today = date.today()
+        today = self.company._factoring_today()
         current = self.active_limit("debtor", 10000.0)
         start = today + timedelta(days=10)
         future = self.new_limit(amount=25000.0, date_from=start)
@@ -168,7 +168,7 @@ class TestDaily(LimitsCommon):
         self.assertEqual(figures[("debtor", 0, self.debtor_a.id)], (future.id, 25000.0))
 
     def test_two_scheduled_versions_latest_start_wins(self):
-        today = date.today()
+        today = self.company._factoring_today()
         first = self.new_limit(amount=20000.0, date_from=today + timedelta(days=5))
         second = self.new_limit(amount=30000.0, date_from=today + timedelta(days=8))
         self.approve(first)
@@ -181,6 +181,6 @@ class TestDaily(LimitsCommon):
         self.assertEqual(second.previous_id, first)
 
     def test_limit_valid_from_today_is_active_at_once(self):
-        limit = self.new_limit(amount=15000.0, date_from=date.today())
+        limit = self.new_limit(amount=15000.0, date_from=self.company._factoring_today())
         self.approve(limit)
         self.assertEqual(limit.state, "active")

@@ -19,7 +19,7 @@ class TestLimitLifecycle(LimitsCommon):
         second = self.active_limit(amount=20000.0)
         self.assertEqual(second.version, 2)
         self.assertEqual(first.state, "superseded")
-        self.assertEqual(first.end_date, date.today())
+        self.assertEqual(first.end_date, self.company._factoring_today())
         self.assertEqual(second.previous_id, first)
         # Odoo's own credit limit follows the active debtor limit
         debtor = self.debtor_a.with_company(self.company)

@@ -107,7 +107,7 @@ class TestEligibility(LimitsCommon):
             "date_start": date(2026, 1, 1), "ineligibility_days": 90,
             "cross_age_percent": 10.0})
         cls.agreement_80.action_activate()
-        cls.today = date.today()
+        cls.today = cls.company._factoring_today()
 
     def fund_80(self, lines):
         schedule = self.make_schedule(lines, agreement=self.agreement_80,

@@ -1,5 +1,6 @@
 from . import account_move_line
 from . import res_company
+from . import factoring_aging_bucket_mixin
 from . import res_config_settings
 from . import factoring_kpi
 from . import res_partner

@@ -112,7 +112,7 @@ class FactoringAdoptionAlert(models.Model):
         ``today``'s) of every person with a full baseline; create the missing
         alerts and tell the adoption managers. Running it again the same week
         creates nothing."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._factoring_today()
         week = today - timedelta(days=today.weekday() + 7)
         rows = [
             row for row in self._factoring_adoption_figures(week, companies)

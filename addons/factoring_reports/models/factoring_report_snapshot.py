@@ -31,6 +31,7 @@ class FactoringReportSnapshot(models.Model):
     index keeps one row per month, company, client and debtor)."""
 
     _name = "factoring.report.snapshot"
+    _inherit = ["factoring.aging.bucket.mixin"]
     _description = "Factoring Monthly Snapshot"
     _order = "date desc, id"
     _rec_name = "date"
@@ -45,11 +46,11 @@ class FactoringReportSnapshot(models.Model):
     sector_id = fields.Many2one("factoring.sector", string="Debtor Sector", readonly=True)
     item_count = fields.Integer(string="Open Items", readonly=True)
     amount_b0 = fields.Monetary(string="Not Due", readonly=True)
-    amount_b1 = fields.Monetary(string="Bucket 1", readonly=True)
-    amount_b2 = fields.Monetary(string="Bucket 2", readonly=True)
-    amount_b3 = fields.Monetary(string="Bucket 3", readonly=True)
-    amount_b4 = fields.Monetary(string="Bucket 4", readonly=True)
-    amount_b5 = fields.Monetary(string="Bucket 5 (Over)", readonly=True)
+    amount_b1 = fields.Monetary(string="1-30 Days", readonly=True)
+    amount_b2 = fields.Monetary(string="31-60 Days", readonly=True)
+    amount_b3 = fields.Monetary(string="61-90 Days", readonly=True)
+    amount_b4 = fields.Monetary(string="91-120 Days", readonly=True)
+    amount_b5 = fields.Monetary(string="Over 120 Days", readonly=True)
     residual = fields.Monetary(string="Open AR", readonly=True,
                                help="Receivables open at the month end (the aging total).")
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
@@ -108,7 +109,7 @@ class FactoringReportSnapshot(models.Model):
         self._factoring_check_rights()
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to) if date_to else \
-            fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
+            self.env.company._factoring_today().replace(day=1) - relativedelta(days=1)
         if not date_from or date_from > date_to:
             raise ValidationError(self.env._(
                 "Backfill of snapshots: the first month (%(start)s) must come before the "
@@ -127,7 +128,7 @@ class FactoringReportSnapshot(models.Model):
     def _cron_take_snapshot(self):
         """Monthly job: the last month end (run daily, it only replaces the
         same month's rows)."""
-        last = fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
+        last = self.env.company._factoring_today().replace(day=1) - relativedelta(days=1)
         companies = self.env["res.company"].search([("id", "!=", False)])
         self._factoring_take_snapshot(last, companies)
 

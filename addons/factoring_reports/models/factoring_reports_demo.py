@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 
 # Weekly notes of the demo collector Collector 2 over the last twelve weeks,
 # oldest first: a keen start (6 a week on average over the first four), then
@@ -39,7 +39,7 @@ class FactoringReportsDemo(models.AbstractModel):
     def _demo_load(self):
         company = self.env["factoring.demo"]._demo_company()
         env = self.with_company(company).env
-        today = fields.Date.context_today(self)
+        today = company._factoring_today()
         self._demo_old_invoices(env, company, today)
         self._demo_logged_work(env, company, today)
         env["factoring.adoption.alert"]._factoring_check_adoption(companies=company)

@@ -50,6 +50,21 @@ class ResCompany(models.Model):
             ("b5", self.env._("Over %s", b4)),
         ]
 
+    def _factoring_aging_field_labels(self):
+        """Bucket amount field -> its label for this company's bounds, in days
+        past due ("Not due", "1-30 days", ..., "Over 120 days"): the names of
+        the aging's bucket columns and of the trends' bucket measures."""
+        self.ensure_one()
+        b1, b2, b3, b4 = self._factoring_aging_bounds()
+        return {
+            "amount_b0": self.env._("Not due"),
+            "amount_b1": self.env._("%(first)s-%(last)s days", first=1, last=b1),
+            "amount_b2": self.env._("%(first)s-%(last)s days", first=b1 + 1, last=b2),
+            "amount_b3": self.env._("%(first)s-%(last)s days", first=b2 + 1, last=b3),
+            "amount_b4": self.env._("%(first)s-%(last)s days", first=b3 + 1, last=b4),
+            "amount_b5": self.env._("Over %s days", b4),
+        }
+
     factoring_adoption_baseline_weeks = fields.Integer(
         string="Adoption Baseline Weeks", default=4,
         help="A person's first weeks with logged work: their weekly average over these "

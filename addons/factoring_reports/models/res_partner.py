@@ -24,6 +24,10 @@ class ResPartner(models.Model):
         string="DBT (90 days)", digits=(16, 1), compute="_compute_factoring_report_figures",
         groups="factoring_base.group_factoring_user",
         help="Days beyond terms of the items paid in the last 90 days, amount-weighted.")
+    factoring_kpi_detail = fields.Text(
+        string="DSO and DBT, Computed From", compute="_compute_factoring_report_figures",
+        groups="factoring_base.group_factoring_user",
+        help="The formulas of the DSO and the DBT above with the partner's own inputs.")
     factoring_herfindahl = fields.Float(
         string="Herfindahl Index", digits=(16, 3), compute="_compute_factoring_report_figures",
         groups="factoring_base.group_factoring_user",
@@ -45,7 +49,7 @@ class ResPartner(models.Model):
         debtor: all its items), the same for every factoring role who opens the
         screen: computed as superuser within the user's companies, a few grouped
         queries for all the partners at once."""
-        self.factoring_aging_html = False
+        self.factoring_aging_html = self.factoring_kpi_detail = False
         self.factoring_dso = self.factoring_dbt = self.factoring_herfindahl = 0.0
         partners = self.filtered(lambda p: isinstance(p.id, int)
                                  and (p.is_factoring_client or p.is_factoring_debtor))
@@ -56,7 +60,7 @@ class ResPartner(models.Model):
         debtors = partners - clients
         Aging = self.env["factoring.aging.report"].sudo().with_context(factoring_aging_date=False)
         labels = dict(Aging._selection_bucket())
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         date_from = fields.Date.subtract(today, days=FIGURE_PERIOD_DAYS - 1)
         for field_name, group in (("client_id", clients), ("debtor_id", debtors)):
             if not group:
@@ -66,9 +70,10 @@ class ResPartner(models.Model):
             for partner, bucket, residual in Aging._read_group(
                     domain, [field_name, "bucket"], ["residual:sum"]):
                 buckets.setdefault(partner.id, {})[bucket] = residual
+            Kpi = self.env["factoring.kpi"].sudo()
             kpis = {
                 result["group"][0]: result
-                for result in self.env["factoring.kpi"].sudo().get_kpis(
+                for result in Kpi.get_kpis(
                     date_from, today, group_by=field_name, domain=list(domain))
                 if result["group"]
             }
@@ -78,6 +83,9 @@ class ResPartner(models.Model):
                 result = kpis.get(partner.id, {})
                 partner.factoring_dso = result.get("dso") or 0.0
                 partner.factoring_dbt = result.get("dbt") or 0.0
+                if result:
+                    explained = Kpi._kpi_explain(result)
+                    partner.factoring_kpi_detail = f"{explained['dso']}\n{explained['dbt']}"
         if clients:
             hhi = dict(self.env["factoring.concentration.report"].sudo()._read_group(
                 companies & Domain("client_id", "in", clients.ids),

@@ -159,7 +159,7 @@ class FactoringContactGapReport(models.Model):
     def _table_query(self):
         days = self.env.context.get("factoring_no_contact_days") \
             or self.env.company.factoring_no_contact_days or 30
-        today = fields.Date.context_today(self)
+        today = self.env.company._factoring_today()
         events = self.env["factoring.adoption.report"]._factoring_events_sql()
         return SQL(
             """

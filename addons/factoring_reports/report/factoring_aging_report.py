@@ -20,7 +20,7 @@ class FactoringAgingReport(models.Model):
     only the reconciliations of items paid in instalments straddling D are read."""
 
     _name = "factoring.aging.report"
-    _inherit = ["factoring.read.only.report"]
+    _inherit = ["factoring.read.only.report", "factoring.aging.bucket.mixin"]
     _description = "Factoring Aging"
     _auto = False
     _order = "due_date, id"
@@ -60,19 +60,19 @@ class FactoringAgingReport(models.Model):
     amount_b0 = fields.Monetary(
         string="Not Due", currency_field="company_currency_id", readonly=True)
     amount_b1 = fields.Monetary(
-        string="Bucket 1", currency_field="company_currency_id", readonly=True,
+        string="1-30 Days", currency_field="company_currency_id", readonly=True,
         help="1 to the company's first bound (default 30) days past due.")
     amount_b2 = fields.Monetary(
-        string="Bucket 2", currency_field="company_currency_id", readonly=True,
+        string="31-60 Days", currency_field="company_currency_id", readonly=True,
         help="Default 31-60 days past due.")
     amount_b3 = fields.Monetary(
-        string="Bucket 3", currency_field="company_currency_id", readonly=True,
+        string="61-90 Days", currency_field="company_currency_id", readonly=True,
         help="Default 61-90 days past due.")
     amount_b4 = fields.Monetary(
-        string="Bucket 4", currency_field="company_currency_id", readonly=True,
+        string="91-120 Days", currency_field="company_currency_id", readonly=True,
         help="Default 91-120 days past due.")
     amount_b5 = fields.Monetary(
-        string="Bucket 5 (Over)", currency_field="company_currency_id", readonly=True,
+        string="Over 120 Days", currency_field="company_currency_id", readonly=True,
         help="Beyond the company's last bound (default over 120 days past due).")
     amount_overdue = fields.Monetary(
         string="Overdue", currency_field="company_currency_id", readonly=True)
@@ -106,7 +106,7 @@ class FactoringAgingReport(models.Model):
     @api.model
     def _factoring_as_of_date(self):
         value = self.env.context.get("factoring_aging_date")
-        return fields.Date.to_date(value) if value else fields.Date.context_today(self)
+        return fields.Date.to_date(value) if value else self.env.company._factoring_today()
 
     @property
     def _table_query(self):

@@ -40,22 +40,22 @@ ITEM_COLUMNS = SQL("""
 
 
 
-def open_at(day, since=None):
+def open_at(day, since=()):
     """SQL condition on the journal items ``l``: those that can be open at the
-    end of ``day`` (or of ``since``, an earlier day): dated on or before it, and
-    open now (Odoo's partial index ``account_move_line_unreconciled_index``,
+    end of ``day`` (or of any of ``since``, earlier days): dated on or before
+    it, and open now (Odoo's partial index ``account_move_line_unreconciled_index``,
     predicate "reconciled IS NOT TRUE") or last reconciled after it (this
     addon's index on the last reconciliation date and the date of reconciled
-    lines). As of today the second finds nothing."""
+    lines, one range per day). As of today the second finds nothing."""
     condition = SQL(
         """(l.date <= %(day)s
             AND (l.reconciled IS NOT TRUE
                  OR (l.reconciled AND l.factoring_last_reconcile_date > %(day)s)))""",
         day=day)
-    if since:
+    for earlier in since:
         condition = SQL(
             """(%s OR (l.reconciled AND l.factoring_last_reconcile_date > %s
-                        AND l.date <= %s))""", condition, since, since)
+                        AND l.date <= %s))""", condition, earlier, earlier)
     return condition
 
 
@@ -150,6 +150,11 @@ class FactoringItemReport(models.Model):
         scope = self.env.context.get("factoring_item_scope")
         open_scope = bool(scope) and scope[0] == "open_or_dated"
         paid_date = SQL("CASE WHEN l.reconciled THEN l.factoring_last_reconcile_date END")
+        # the residual at each of the scope's month ends (residual_end_1, ...)
+        month_ends = SQL("").join(
+            SQL("CASE WHEN l.date <= %s THEN %s END AS %s, ", day, residual_at(day),
+                SQL.identifier(f"residual_end_{index}"))
+            for index, day in enumerate(scope[4] if open_scope and len(scope) > 4 else (), 1))
         return SQL(
             """
             SELECT l.id AS id,
@@ -158,6 +163,7 @@ class FactoringItemReport(models.Model):
                    l.amount_residual AS amount_residual,
                    %(residual_at)s AS residual_at,
                    %(residual_since)s AS residual_since,
+                   %(month_ends)s
                    l.reconciled AS reconciled,
                    %(paid_date)s AS paid_date,
                    %(paid_date)s - COALESCE(sl.invoice_date, m.invoice_date, l.date)
@@ -175,7 +181,7 @@ class FactoringItemReport(models.Model):
             residual_since=(
                 SQL("CASE WHEN l.date <= %s THEN %s END", scope[1], residual_at(scope[1]))
                 if open_scope and scope[1] else SQL("NULL::numeric")),
-            scope=self._factoring_item_scope(scope),
+            month_ends=month_ends, scope=self._factoring_item_scope(scope),
         )
 
     @api.model
@@ -185,21 +191,24 @@ class FactoringItemReport(models.Model):
         item). Filtering the lines before the partners are joined is what makes
         the KPIs read a few candidates instead of the whole ledger:
 
-        - ``("open_or_dated", D1, D2, D0)``: the items that can be open at D2 or
-          at D1 (``open_at``), and the positive items dated D0 to D2 (D0 on or
+        - ``("open_or_dated", D1, D2, D0[, (M1, ..., Mn)])``: the items that
+          can be open at D2, at D1 or at any of the days M1..Mn between them
+          (``open_at``), and the positive items dated D0 to D2 (D0 on or
           before D1's next day); the ``residual_at`` column is then the
-          residual at D2 and ``residual_since`` the residual at D1 (of the items
-          dated by then). An item paid in full after D1 and by D2 is among
-          them: dated by D1 it was open at D1, dated later it is dated from D0
-          (the KPIs' AR, sales and paid items in one pass);
+          residual at D2, ``residual_since`` the residual at D1 (of the items
+          dated by then) and ``residual_end_1`` .. ``residual_end_n`` those at
+          M1..Mn. An item paid in full after D1 and by D2 is among them: dated
+          by D1 it was open at D1, dated later it is dated from D0 (the KPIs'
+          AR at every month end, sales and paid items in one pass);
         - ``("dated", D1, D2)``: dated D1 (None: any) to D2.
         """
         if not scope:
             return SQL("TRUE")
-        kind, date_from, date_to, *dated_from = scope
+        kind, date_from, date_to, *more = scope
         if kind == "open_or_dated":
+            month_ends = tuple(more[1]) if len(more) > 1 else ()
             return SQL("(%s OR (l.balance > 0 AND l.date BETWEEN %s AND %s))",
-                       open_at(date_to, since=date_from), dated_from[0], date_to)
+                       open_at(date_to, since=(date_from, *month_ends)), more[0], date_to)
         if kind == "dated":
             if date_from:
                 return SQL("l.date BETWEEN %s AND %s", date_from, date_to)

@@ -9,3 +9,5 @@ from . import test_adoption
 from . import test_snapshot
 from . import test_snapshot_concurrency
 from . import test_demo
+from . import test_kpi_cei
+from . import test_factoring_day

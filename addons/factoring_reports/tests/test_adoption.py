@@ -87,7 +87,7 @@ class TestAdoption(ReportsCommon):
         meeting.with_user(self.client_manager).action_feedback(feedback="<p>Limits discussed</p>")
         rows = self.adoption().search([])
         self.assertEqual(sum(rows.mapped("entry_count")), before + 1)
-        new = rows.filtered(lambda r: r.date == date.today() and r.user_id == self.client_manager)
+        new = rows.filtered(lambda r: r.date == self.company._factoring_today() and r.user_id == self.client_manager)
         self.assertEqual((new.kind, new.source), ("meeting", "interaction"))
 
     def test_each_person_reads_own_work(self):
@@ -163,7 +163,7 @@ class TestAdoption(ReportsCommon):
 class TestContactGap(ReportsCommon):
 
     def test_clients_and_debtors_without_contact(self):
-        today = date.today()
+        today = self.company._factoring_today()
         Interaction = self.env["factoring.interaction"]
         for partner, days in ((self.debtor_a, 10), (self.client, 45)):
             Interaction.create({

@@ -75,7 +75,7 @@ class TestAgingOwnInvoices(ReportsCommon):
         self.assertEqual(
             {r.move_line_id.id: r.residual for r in today_rows},
             {self.a1.id: 5000, self.s1.id: 4000, self.s2.id: 4000})
-        self.assertEqual(today_rows[0].as_of_date, date.today())
+        self.assertEqual(today_rows[0].as_of_date, self.company._factoring_today())
 
     def test_grouped_by_debtor_and_bucket(self):
         aging = self.aging("2026-10-15")

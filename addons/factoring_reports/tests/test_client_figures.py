@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import ReportsCommon
@@ -20,7 +20,7 @@ class TestClientFigures(ReportsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        today = fields.Date.context_today(cls.env["res.partner"])
+        today = cls.company._factoring_today()
         cls.today = today
         cls.client2 = cls.env["res.partner"].create({
             "name": "Filature Sud", "is_company": True, "is_factoring_client": True})
@@ -52,6 +52,9 @@ class TestClientFigures(ReportsCommon):
         self.assertAlmostEqual(client.factoring_dso, 60.0, places=1)
         self.assertAlmostEqual(client.factoring_dbt, 10.0, places=1)
         self.assertAlmostEqual(client.factoring_herfindahl, 0.625, places=3)
+        # the figures' formulas with the client's inputs, as shown under them
+        self.assertIn("4,000.00 ÷ 6,000.00 × 90 = 60.0", client.factoring_kpi_detail)
+        self.assertIn("20,000.00 ÷ 2,000.00 (paid items: 1) = 10.00", client.factoring_kpi_detail)
         html = str(client.factoring_aging_html)
         self.assertIn("Not due", html)
         self.assertIn("3,000.00", html)

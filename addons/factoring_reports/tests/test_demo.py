@@ -1,6 +1,5 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -35,9 +34,25 @@ class TestReportsDemo(TransactionCase):
             [("user_id", "=", collector_1.id)]))
 
     def test_demo_six_months_of_trends(self):
-        today = fields.Date.context_today(self.env["factoring.report.snapshot"])
+        today = self.company._factoring_today()
         months = {day for (day,) in self.env["factoring.report.snapshot"]._read_group(
             [("company_id", "=", self.company.id)], ["date:day"], [])}
         last = today.replace(day=1) - relativedelta(days=1)
         self.assertIn(last, months)
         self.assertGreaterEqual(len(months), 6)
+
+    def test_demo_kpis_read_right(self):
+        """The KPI wizard's default period (the last three whole months) on the
+        demo: every CEI, of the portfolio and per collector or client, lies
+        within 0 and 100, and each line explains its figures."""
+        manager = self.env.ref("factoring_base.user_collections_supervisor")
+        for group_by in ("portfolio", "collector_id", "client_id"):
+            wizard = self.env["factoring.kpi.wizard"].with_user(manager).with_company(
+                self.company).create({"group_by": group_by})
+            lines = self.env["factoring.kpi.line"].with_user(manager).search(
+                wizard.action_compute()["domain"])
+            self.assertTrue(lines, group_by)
+            for line in lines.filtered("cei_defined"):
+                self.assertTrue(0 <= line.cei <= 100, (group_by, line.name, line.cei))
+                self.assertEqual(len(line.cei_month_ids), 3)
+                self.assertIn(" × 100 = ", line.cei_detail)

@@ -196,6 +196,36 @@ class TestKpiApi(ReportsCommon):
                                 Kpi.env, date_from, date_to, group_by, Domain(domain)).items()}
                         self.assertEqual(got, expected)
 
+    def test_month_end_ar_equals_the_whole_history_query(self):
+        """The monthly CEIs' inputs (AR and current AR at each month end inside
+        the period, the month's sales) equal the reference query run on each
+        month of the period alone."""
+        Kpi = self.env["factoring.kpi"].with_user(self.manager)
+        periods = [(date(2026, 8, 1), date(2026, 10, 31)), (date(2026, 8, 10), date(2026, 9, 12)),
+                   (date(2026, 7, 15), date(2026, 12, 31)), SEPT]
+        for date_from, date_to in periods:
+            for group_by in (None, "debtor_id", "collector_id", "client_id"):
+                with self.subTest(period=(date_from, date_to), group_by=group_by):
+                    rows = Kpi._kpi_inputs(date_from, date_to, group_by, Domain([]))
+                    got = {row["grp"]: [
+                        (*month_end, row["period_monthly_sales"].get(
+                            start.replace(day=1).isoformat(), 0.0))
+                        for (start, _end), month_end in zip(
+                            kpi.period_month_slices(date_from, date_to), row["month_end_ar"],
+                            strict=True)] for row in rows}
+                    slices = kpi.period_month_slices(date_from, date_to)
+                    references = [reference_inputs(Kpi.env, start, end, group_by, Domain([]))
+                                  for start, end in slices]
+                    for grp, months in got.items():
+                        expected = [
+                            (ref[grp][0], ref[grp][1], ref[grp][3]) if grp in ref
+                            else (0.0, 0.0, 0.0) for ref in references]
+                        self.assertEqual(months, expected, grp)
+                        # and each month begins with the previous month's end
+                        self.assertEqual(
+                            [ref[grp][2] if grp in ref else 0.0 for ref in references][1:],
+                            [month[0] for month in months][:-1])
+
     def test_countback_reads_older_months_when_needed(self):
         """December 2027: AR 13,000 (nothing paid or sold since October 2026).
         The last twelve months have no sales, so the count-back goes on: Dec 2027
@@ -315,6 +345,12 @@ class TestKpiApi(ReportsCommon):
             self.kpis(user=outsider)
         with self.assertRaisesRegex(UserError, "cannot be grouped by partner_id"):
             self.kpis(group_by="partner_id")
+        # the CEI reads each month end: ten years at most
+        Kpi = self.env["factoring.kpi"].with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "at most 120 months.*has 121"):
+            Kpi.get_kpis("2016-09-01", "2026-09-30")
+        [result] = Kpi.get_kpis("2016-10-01", "2026-09-30")
+        self.assertEqual(len(result["cei_months"]), 120)
         with self.assertRaisesRegex(UserError, "on or before its end"):
             self.env["factoring.kpi"].with_user(self.manager).get_kpis(
                 "2026-10-01", "2026-09-01")

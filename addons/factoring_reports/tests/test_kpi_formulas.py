@@ -45,6 +45,16 @@ class TestKpiFormulas(BaseCase):
         # nothing owed: 0
         self.assertEqual(kpi.dso_countback(0, [(600, 31)]), 0.0)
 
+    def test_dso_countback_steps_add_up_to_the_figure(self):
+        # the worked example: four months whole, then 100 of September's 500 (6 days)
+        months = [(200, 31), (400, 31), (600, 30), (700, 31), (500, 30)]
+        steps = kpi.dso_countback_steps(2000, months)
+        self.assertEqual(steps, [(200, 31, 200, 31), (400, 31, 400, 31), (600, 30, 600, 30),
+                                 (700, 31, 700, 31), (500, 30, 100, 6.0)])
+        self.assertAlmostEqual(sum(step[3] for step in steps), kpi.dso_countback(2000, months))
+        self.assertEqual(sum(step[2] for step in steps), 2000)
+        self.assertEqual(kpi.dso_countback_steps(0, months), [])
+
     def test_countback_month_slices(self):
         # newest slice from the 1st of the end date's month to the end date
         slices = kpi.countback_months(date(2026, 3, 15), 3)
@@ -99,25 +109,88 @@ class TestKpiFormulas(BaseCase):
         self.assertAlmostEqual(kpi.weighted_ratio(90000, 2000), 45.0)
 
     # --- CEI --------------------------------------------------------------
-    def test_cei_design_example(self):
-        # January to March: beginning 6,200, sales 10,890 (/ 3 = 3,630), ending total
-        # 6,340, ending current 3,590: (6,200 + 3,630 - 6,340) / (6,200 + 3,630 - 3,590)
-        # = 3,490 / 6,240 = 55.9 %
-        cei = kpi.collection_effectiveness_index(6200, 10890, 3, 6340, 3590)
+    def test_cei_design_example_one_month(self):
+        # beginning AR 6,200, sales 3,630, ending total 6,340, ending current 3,590:
+        # (6,200 + 3,630 - 6,340) / (6,200 + 3,630 - 3,590) = 3,490 / 6,240 = 55.9 %
+        self.assertEqual(kpi.cei_month(6200, 3630, 6340, 3590), (3490, 6240))
+        cei = kpi.collection_effectiveness_index([(6200, 3630, 6340, 3590)])
         self.assertAlmostEqual(cei, 3490 / 6240 * 100)
         self.assertEqual(round(cei, 1), 55.9)
-        self.assertEqual(kpi.period_months(date(2026, 1, 1), date(2026, 3, 31)), 3)
+
+    def test_cei_design_example_second_month_and_two_months(self):
+        # second month: beginning 6,340 (the first one's end), sales 2,000, ending
+        # total 5,000, current 3,000: 3,340 / 5,340 = 62.5 %
+        second = (6340, 2000, 5000, 3000)
+        self.assertEqual(kpi.cei_month(*second), (3340, 5340))
+        self.assertEqual(round(kpi.collection_effectiveness_index([second]), 1), 62.5)
+        # the two months: (3,490 + 3,340) / (6,240 + 5,340) = 6,830 / 11,580 = 59.0 %,
+        # the monthly CEIs weighted by what each month had to collect
+        both = kpi.collection_effectiveness_index([(6200, 3630, 6340, 3590), second])
+        self.assertAlmostEqual(both, 6830 / 11580 * 100)
+        self.assertEqual(round(both, 1), 59.0)
+        self.assertAlmostEqual(
+            both, (3490 / 6240 * 6240 + 3340 / 5340 * 5340) / (6240 + 5340) * 100)
+
+    def test_cei_growing_portfolio_stays_within_0_and_100(self):
+        """A portfolio growing faster than a month's sales: January to March,
+        AR 1,000 at the start; each month collects the previous month's sales
+        (the start's AR in January) but 500, which stay overdue; sales 3,000,
+        4,000 and 4,500. Month ends: AR 3,500 (current 3,000), 5,000 (current
+        4,000), 6,000 (current 4,500).
+        The withdrawn formula (the period's sales / N months with the period's
+        start and end balances): (1,000 + 11,500 / 3 - 6,000) / (1,000 + 11,500 / 3
+        - 4,500) = -1,166.67 / 333.33 = -350 %.
+        Monthly: January (1,000 + 3,000 - 3,500) / (4,000 - 3,000) = 500 / 1,000;
+        February (3,500 + 4,000 - 5,000) / (7,500 - 4,000) = 2,500 / 3,500; March
+        (5,000 + 4,500 - 6,000) / (9,500 - 4,500) = 3,500 / 5,000; the period:
+        6,500 / 9,500 = 68.42 %. With March's sales 6,000 (AR 7,500, current
+        6,000) the old one gave 325 %, the monthly ones the same 6,500 / 9,500."""
+        def old_cei(beginning, sales, months, ending, current):
+            base = beginning + sales / months
+            return (base - ending) / (base - current) * 100
+
+        self.assertAlmostEqual(old_cei(1000, 11500, 3, 6000, 4500), -350)
+        months = [(1000, 3000, 3500, 3000), (3500, 4000, 5000, 4000), (5000, 4500, 6000, 4500)]
+        self.assertEqual([kpi.cei_month(*month) for month in months],
+                         [(500, 1000), (2500, 3500), (3500, 5000)])
+        cei = kpi.collection_effectiveness_index(months)
+        self.assertAlmostEqual(cei, 6500 / 9500 * 100)
+        self.assertTrue(0 <= cei <= 100)
+        self.assertAlmostEqual(old_cei(1000, 13000, 3, 7500, 6000), 325)
+        months[-1] = (5000, 6000, 7500, 6000)
+        self.assertAlmostEqual(kpi.collection_effectiveness_index(months), 6500 / 9500 * 100)
 
     def test_cei_own_examples(self):
         # one month: beginning 1,000, sales 3,000, ending 1,500, current 1,000:
         # (1,000 + 3,000 - 1,500) / (4,000 - 1,000) = 2,500 / 3,000 = 83.33 %
         self.assertAlmostEqual(
-            kpi.collection_effectiveness_index(1000, 3000, 1, 1500, 1000), 250 / 3)
+            kpi.collection_effectiveness_index([(1000, 3000, 1500, 1000)]), 250 / 3)
         # everything collectable collected (ending total = ending current): 100 %
         self.assertAlmostEqual(
-            kpi.collection_effectiveness_index(1000, 3000, 1, 800, 800), 100.0)
-        # nothing to collect: undefined
-        self.assertIsNone(kpi.collection_effectiveness_index(0, 0, 1, 0, 0))
+            kpi.collection_effectiveness_index([(1000, 3000, 800, 800)]), 100.0)
+        # nothing collected: 0 %
+        self.assertAlmostEqual(
+            kpi.collection_effectiveness_index([(1000, 3000, 4000, 1000)]), 0.0)
+        # nothing to collect: undefined (also for no month at all)
+        self.assertIsNone(kpi.collection_effectiveness_index([(0, 0, 0, 0)]))
+        self.assertIsNone(kpi.collection_effectiveness_index([]))
+
+    def test_period_month_slices(self):
+        # 15 January to 10 March: 15-31 January, February, 1-10 March
+        self.assertEqual(kpi.period_month_slices(date(2026, 1, 15), date(2026, 3, 10)), [
+            (date(2026, 1, 15), date(2026, 1, 31)),
+            (date(2026, 2, 1), date(2026, 2, 28)),
+            (date(2026, 3, 1), date(2026, 3, 10)),
+        ])
+        # one day; a whole month
+        self.assertEqual(kpi.period_month_slices(date(2026, 9, 12), date(2026, 9, 12)),
+                         [(date(2026, 9, 12), date(2026, 9, 12))])
+        self.assertEqual(kpi.period_month_slices(date(2026, 9, 1), date(2026, 9, 30)),
+                         [(date(2026, 9, 1), date(2026, 9, 30))])
+        # as many slices as the months the period touches
+        self.assertEqual(
+            len(kpi.period_month_slices(date(2025, 11, 15), date(2026, 2, 1))),
+            kpi.period_months(date(2025, 11, 15), date(2026, 2, 1)))
 
     # --- Concentration --------------------------------------------------
     def test_herfindahl_own_examples(self):

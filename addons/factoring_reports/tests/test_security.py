@@ -13,6 +13,7 @@ HISTORY_MODELS = (
     "factoring.adoption.report", "factoring.adoption.alert", "factoring.report.snapshot")
 OWN_MODELS = set(REPORT_MODELS) | set(HISTORY_MODELS) | {
     "factoring.aging.wizard", "factoring.kpi.wizard", "factoring.kpi.line",
+    "factoring.kpi.line.month",
     "factoring.contact.gap.report", "factoring.snapshot.wizard"}
 ALL_READERS = ("credit_analyst", "credit_manager", "supervisor", "operations", "manager")
 

@@ -120,3 +120,32 @@ class TestSnapshots(ReportsCommon):
         self.assertEqual(
             self.Snapshot.with_user(self.users["collector"]).search([]).debtor_id, self.debtor_a)
         self.assertFalse(self.Snapshot.with_user(self.users["client_manager"]).search([]))
+
+    def test_trend_measures_are_named_by_their_buckets(self):
+        """The bucket measures of the trends (and the aging's bucket columns)
+        carry the company's bounds in days past due, not "Bucket 3"."""
+        expected_default = ["Not due", "1-30 days", "31-60 days", "61-90 days",
+                            "91-120 days", "Over 120 days"]
+        names = [f"amount_b{index}" for index in range(6)]
+        for model in ("factoring.report.snapshot", "factoring.aging.report"):
+            Model = self.env[model].with_user(self.manager)
+            with self.subTest(model=model):
+                strings = Model.fields_get(names, ["string"])
+                self.assertEqual([strings[name]["string"] for name in names],
+                                 expected_default)
+                # the views' field descriptions, what pivot, graph and list show
+                views = Model.get_views([(False, "pivot"), (False, "list")])
+                fields_info = views["models"][model]["fields"]
+                self.assertEqual(fields_info["amount_b2"]["string"], "31-60 days")
+        # the company's own bounds: the labels follow them
+        self.company.write({"factoring_aging_bound_1": 15, "factoring_aging_bound_2": 45,
+                            "factoring_aging_bound_3": 75, "factoring_aging_bound_4": 100})
+        strings = self.Snapshot.with_user(self.manager).fields_get(names, ["string"])
+        self.assertEqual([strings[name]["string"] for name in names],
+                         ["Not due", "1-15 days", "16-45 days", "46-75 days", "76-100 days",
+                          "Over 100 days"])
+        # the aging's bucket selection and its columns agree
+        aging = self.env["factoring.aging.report"].with_user(self.manager)
+        columns = aging.fields_get(names, ["string"])
+        self.assertEqual([label for _key, label in aging._selection_bucket()],
+                         [columns[name]["string"].removesuffix(" days") for name in names])

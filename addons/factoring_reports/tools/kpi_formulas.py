@@ -25,20 +25,29 @@ def dso_countback(ending_ar, monthly_sales):
     remainder / its sales x its days. When the AR outlasts every month given,
     the days of all those months are returned (a lower bound).
     """
+    return sum(counted for _sales, _days, _consumed, counted in
+               dso_countback_steps(ending_ar, monthly_sales))
+
+
+def dso_countback_steps(ending_ar, monthly_sales):
+    """The months the count-back DSO consumes, newest first, as ``(sales,
+    days, amount consumed, days counted)``: the inputs a reader checks the
+    figure with (their days counted add up to it)."""
     remaining = ending_ar
-    result = 0.0
+    steps = []
     if remaining <= 0:
-        return 0.0
+        return steps
     for sales, days in monthly_sales:
         if sales <= 0:
-            result += days
+            steps.append((sales, days, 0.0, days))
             continue
         if remaining > sales:
             remaining -= sales
-            result += days
+            steps.append((sales, days, sales, days))
         else:
-            return result + remaining / sales * days
-    return result
+            steps.append((sales, days, remaining, remaining / sales * days))
+            break
+    return steps
 
 
 def best_possible_dso(current_ar, sales, days):
@@ -74,18 +83,32 @@ def weighted_ratio(weighted, total):
     return weighted / total
 
 
-def collection_effectiveness_index(beginning_ar, sales, months, ending_total_ar,
-                                   ending_current_ar):
-    """CEI (Credit Research Foundation), in percent, over ``months`` months:
-    (beginning AR + sales / N - ending total AR)
-    / (beginning AR + sales / N - ending current AR) x 100."""
-    if not months:
+def cei_month(beginning_ar, sales, ending_total_ar, ending_current_ar):
+    """The two terms of one month's CEI, ``(collected, collectible)``:
+    collected = AR at the month's start + the month's credit sales - AR at its
+    end; collectible = the same with only the current (not yet due) AR at its
+    end. The month's CEI is collected / collectible x 100."""
+    base = beginning_ar + sales
+    return base - ending_total_ar, base - ending_current_ar
+
+
+def collection_effectiveness_index(months):
+    """CEI (collection effectiveness index), in percent, of one or several
+    months: the monthly CEIs weighted by what each month had to collect, i.e.
+    sum of the months' collected / sum of their collectible x 100.
+
+    ``months`` is an iterable of ``(beginning AR, sales, ending total AR,
+    ending current AR)``, one per month, each month beginning with the AR the
+    previous one ended with. Between 0 and 100 whenever nothing is collected
+    twice (AR rises only by sales, and no open item is negative)."""
+    collected = collectible = 0.0
+    for month in months:
+        month_collected, month_collectible = cei_month(*month)
+        collected += month_collected
+        collectible += month_collectible
+    if not collectible:
         return None
-    base = beginning_ar + sales / months
-    denominator = base - ending_current_ar
-    if not denominator:
-        return None
-    return (base - ending_total_ar) / denominator * 100.0
+    return collected / collectible * 100.0
 
 
 def concentration_shares(amounts):
@@ -112,6 +135,20 @@ def period_days(date_from, date_to):
 def period_months(date_from, date_to):
     """Calendar months touched by a period (January to March = 3)."""
     return (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+
+
+def period_month_slices(date_from, date_to):
+    """The period cut at month ends, oldest first, as ``(first_day, last_day)``:
+    the first slice starts on ``date_from``, the last ends on ``date_to``, the
+    others are whole calendar months (15 January to 10 March: 15-31 January,
+    February, 1-10 March). The monthly CEIs are those of these slices."""
+    slices = []
+    start = date_from
+    while start <= date_to:
+        end = min(month_end(start), date_to)
+        slices.append((start, end))
+        start = end + timedelta(days=1)
+    return slices
 
 
 def countback_months(date_to, count):

@@ -6,6 +6,8 @@ import xlsxwriter
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.factoring_base.models.res_company_day import factoring_today
+
 BUCKET_FIELDS = ["amount_b0", "amount_b1", "amount_b2", "amount_b3", "amount_b4", "amount_b5"]
 
 
@@ -13,7 +15,7 @@ class FactoringAgingWizard(models.TransientModel):
     _name = "factoring.aging.wizard"
     _description = "Factoring Aging As Of"
 
-    date = fields.Date(string="As of", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="As of", required=True, default=factoring_today)
     group_by = fields.Selection([
         ("debtor_id", "Debtor"),
         ("client_id", "Client"),

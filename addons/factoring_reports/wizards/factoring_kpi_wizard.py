@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import Command, fields, models
 
 from ..models.factoring_kpi import KPI_FIGURES
 
@@ -9,12 +9,12 @@ LINE_FIELD = {"add": "add_days"}
 
 
 def _default_date_from(wizard):
-    today = fields.Date.context_today(wizard)
+    today = wizard.env.company._factoring_today()
     return today.replace(day=1) - relativedelta(months=3)
 
 
 def _default_date_to(wizard):
-    return fields.Date.context_today(wizard).replace(day=1) - relativedelta(days=1)
+    return wizard.env.company._factoring_today().replace(day=1) - relativedelta(days=1)
 
 
 class FactoringKpiWizard(models.TransientModel):
@@ -46,6 +46,9 @@ class FactoringKpiWizard(models.TransientModel):
         results = self.env["factoring.kpi"].get_kpis(
             self.date_from, self.date_to, group_by=group_by, domain=domain)
         self.line_ids.unlink()
+        Kpi = self.env["factoring.kpi"]
+        month_fields = ("date_from", "date_to", "beginning_ar", "sales", "ending_ar",
+                        "ending_current_ar", "collected", "collectible")
         self.env["factoring.kpi.line"].create([{
             "wizard_id": self.id,
             "sequence": index,
@@ -58,12 +61,19 @@ class FactoringKpiWizard(models.TransientModel):
             **{LINE_FIELD.get(key, key): result[key] or 0.0 for key in KPI_FIGURES},
             **{f"{LINE_FIELD.get(key, key)}_defined": result[key] is not False
                for key in KPI_FIGURES},
+            # each figure's formula and inputs, from the same result
+            **{f"{LINE_FIELD.get(key, key)}_detail": text
+               for key, text in Kpi._kpi_explain(result).items()},
+            "cei_month_ids": [Command.create({
+                **{key: month[key] for key in month_fields},
+                "cei": month["cei"] or 0.0, "cei_defined": month["cei"] is not False,
+            }) for month in result["cei_months"]],
         } for index, result in enumerate(results)])
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("KPIs %(start)s - %(end)s", start=self.date_from, end=self.date_to),
             "res_model": "factoring.kpi.line",
-            "view_mode": "list,graph,pivot",
+            "view_mode": "list,graph,pivot,form",
             "domain": [("wizard_id", "=", self.id)],
             "context": {"create": False, "edit": False, "delete": False},
         }

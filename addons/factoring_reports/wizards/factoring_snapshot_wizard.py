@@ -4,7 +4,7 @@ from odoo import fields, models
 
 
 def _last_month_end(wizard):
-    return fields.Date.context_today(wizard).replace(day=1) - relativedelta(days=1)
+    return wizard.env.company._factoring_today().replace(day=1) - relativedelta(days=1)
 
 
 class FactoringSnapshotWizard(models.TransientModel):
