@@ -23,6 +23,7 @@
         "views/factoring_item_hold_views.xml",
         "wizards/factoring_item_hold_wizard_views.xml",
         "views/account_move_line_views.xml",
+        "views/account_move_views.xml",
         "views/factoring_remittance_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",

@@ -71,44 +71,82 @@ def _company(env, name):
 
 
 def _ledger(env, company, items, debtor_ids, client_ids, held):
-    """``items`` open factored items of ``company``; the first ``held`` items
-    with i % 10 = 0 are flagged on hold at insertion (as base's holds flag
-    them), so that both ledgers have the same physical layout."""
+    """``items`` open factored items of ``company``, each bought in a funded
+    schedule of its client (one agreement, schedule and funding entry per
+    client, one schedule line per item: what base's availability counts); the
+    first ``held`` items with i % 10 = 0 are flagged on hold at insertion (as
+    base's holds flag them: no dunning, not eligible), so that both ledgers
+    have the same physical layout."""
     from odoo.tools import SQL  # noqa: PLC0415
 
     cr = env.cr
     journal = company.factoring_journal_id
     account = company.factoring_receivable_account_id
     currency = company.currency_id
+    terms = {"ineligibility_days": 90, "cross_age_percent": 0.0} \
+        if "ineligibility_days" in env["factoring.agreement"]._fields else {}
+    agreements = env["factoring.agreement"].create([{
+        "client_id": client_id, "company_id": company.id, "currency_id": currency.id,
+        "advance_rate": 80.0, "date_start": date(2026, 1, 1), **terms,
+    } for client_id in client_ids])
+    env.flush_all()
     cr.execute(SQL("""
         INSERT INTO account_move (name, date, state, move_type, journal_id, company_id,
                                   currency_id, auto_post)
-        SELECT 'BENCHD/' || i, %(today)s, 'posted', 'entry', %(journal)s, %(company)s,
-               %(currency)s, 'no'
+        SELECT 'BENCHD/' || %(company)s || '/' || i, %(today)s, 'posted', 'entry',
+               %(journal)s, %(company)s, %(currency)s, 'no'
           FROM generate_series(1, %(n)s) i RETURNING id""",
         today=TODAY, journal=journal.id, company=company.id, currency=currency.id,
-        n=items // 1000 + 1))
+        n=len(client_ids)))
     move_ids = [row[0] for row in cr.fetchall()]
+    cr.execute(SQL("""
+        INSERT INTO factoring_schedule (name, client_id, agreement_id, company_id,
+                                        currency_id, date, state, move_id)
+        SELECT 'BENCHD-S/' || %(company)s || '/' || n, client_id, agreement_id,
+               %(company)s, %(currency)s, %(today)s, 'funded', move_id
+          FROM unnest(%(clients)s::int[], %(agreements)s::int[], %(moves)s::int[])
+                   WITH ORDINALITY AS t(client_id, agreement_id, move_id, n)
+        RETURNING id""",
+        company=company.id, currency=currency.id, today=TODAY, clients=client_ids,
+        agreements=[agreements.filtered(lambda a, c=c: a.client_id.id == c).id
+                    for c in client_ids],
+        moves=move_ids))
+    schedule_ids = [row[0] for row in cr.fetchall()]
+    cr.execute(SQL("""
+        CREATE TEMP TABLE bench_items ON COMMIT DROP AS
+        SELECT i, 1 + (i * 104729) %% %(n_clients)s AS k,
+               (%(debtors)s)[1 + (i * 7919) %% %(n_debtors)s] AS debtor_id,
+               %(today)s::date - (i %% 200)::int AS d,
+               (100 + (i * 37) %% 9900)::numeric AS amount,
+               (i %% 10 = 0 AND i / 10 <= %(held)s) AS held
+          FROM generate_series(1::bigint, %(items)s) i""",
+        n_clients=len(client_ids), debtors=debtor_ids, n_debtors=len(debtor_ids),
+        today=TODAY, items=items, held=held))
+    cr.execute(SQL("""
+        INSERT INTO factoring_schedule_line (schedule_id, client_id, debtor_id, currency_id,
+                                             sequence, invoice_number, invoice_date,
+                                             due_date, amount, is_funded)
+        SELECT (%(schedules)s)[k], (%(clients)s)[k], debtor_id, %(currency)s, i,
+               'BD' || i, d, d + 30 + (i %% 61)::int, amount, TRUE
+          FROM bench_items""",
+        schedules=schedule_ids, clients=client_ids, currency=currency.id))
     cr.execute(SQL("""
         INSERT INTO account_move_line (
             move_id, journal_id, company_id, company_currency_id, currency_id, account_id,
-            partner_id, factoring_client_id, name, display_type, date, date_maturity,
-            parent_state, balance, debit, credit, amount_currency, amount_residual,
-            amount_residual_currency, reconciled, factoring_on_hold)
-        SELECT (%(moves)s)[1 + (i / 1000)], %(journal)s, %(company)s, %(currency)s,
-               %(currency)s, %(account)s,
-               (%(debtors)s)[1 + (i * 7919) %% %(n_debtors)s],
-               (%(clients)s)[1 + (i * 104729) %% %(n_clients)s],
-               'BD' || i, 'product', d, d + 30 + (i %% 61)::int, 'posted',
-               amount, amount, 0, amount, amount, amount, FALSE,
-               (i %% 10 = 0 AND i / 10 <= %(held)s)
-          FROM (SELECT i, %(today)s::date - (i %% 200)::int AS d,
-                       (100 + (i * 37) %% 9900)::numeric AS amount
-                  FROM generate_series(1::bigint, %(items)s) i) g""",
+            partner_id, factoring_client_id, factoring_schedule_line_id, name,
+            display_type, date, date_maturity, parent_state, balance, debit, credit,
+            amount_currency, amount_residual, amount_residual_currency, reconciled,
+            factoring_on_hold, factoring_dunning_hold, factoring_ineligible_hold)
+        SELECT (%(moves)s)[b.k], %(journal)s, %(company)s, %(currency)s, %(currency)s,
+               %(account)s, b.debtor_id, (%(clients)s)[b.k], sl.id, 'BD' || b.i,
+               'product', b.d, sl.due_date, 'posted', b.amount, b.amount, 0, b.amount,
+               b.amount, b.amount, FALSE, b.held, b.held, b.held
+          FROM bench_items b
+          JOIN factoring_schedule_line sl
+            ON sl.schedule_id = (%(schedules)s)[b.k] AND sl.invoice_number = 'BD' || b.i""",
         moves=move_ids, journal=journal.id, company=company.id, currency=currency.id,
-        account=account.id, debtors=debtor_ids, clients=client_ids,
-        n_debtors=len(debtor_ids), n_clients=len(client_ids), items=items, today=TODAY,
-        held=held))
+        account=account.id, clients=client_ids, schedules=schedule_ids))
+    cr.execute("DROP TABLE bench_items")
 
 
 def prepare(env, items, debtors, clients, disputes):

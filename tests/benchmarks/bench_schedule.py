@@ -268,6 +268,9 @@ def prepare(env, lines=10_000, debtors=500, seed=20261123):
                                               install_demo=False)
     company.currency_id = eur  # the generic chart sets its own currency
     company._factoring_setup_accounting()
+    if "factoring_fund_without_limit" in company._fields:
+        # factoring_limits installed: its debtors have no limits here
+        company.factoring_fund_without_limit = True
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
     timings["company and chart"] = time.perf_counter() - t0
 
@@ -344,6 +347,9 @@ def bench_company(env, name):
                                               install_demo=False)
     company.currency_id = eur
     company._factoring_setup_accounting()
+    if "factoring_fund_without_limit" in company._fields:
+        # factoring_limits installed: its debtors have no limits here
+        company.factoring_fund_without_limit = True
     return company
 
 

@@ -11,6 +11,20 @@ class AccountMove(models.Model):
         "credit already received) to factored receivable items. Such an entry "
         "counts as a payment for the discount fee, as a payment or a bank "
         "statement line does; reversals, credit notes and write-offs do not.")
+    factoring_show_lines = fields.Boolean(
+        compute="_compute_factoring_show_lines",
+        help="Whether the entry's form shows its journal items: to Odoo's accounting "
+        "readers as in plain Odoo, and to the accounting and factoring roles on the "
+        "entries of the factoring journal (funding, cash application, recourse, "
+        "write-off), which Odoo's Invoicing would otherwise open without lines.")
+
+    @api.depends("journal_id")
+    @api.depends_context("uid")
+    def _compute_factoring_show_lines(self):
+        reader = self.env.user.has_group("account.group_account_readonly")
+        for move in self:
+            journal = move.sudo().company_id.factoring_journal_id
+            move.factoring_show_lines = reader or bool(journal and move.journal_id == journal)
 
     def _factoring_is_payment(self):
         """Whether this entry brings the debtor's money: a payment, a bank

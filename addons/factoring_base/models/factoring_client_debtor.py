@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 CREDIT_GROUP = "factoring_base.group_factoring_credit_analyst"
 STATES = [("approved", "Approved"), ("blocked", "Blocked")]
@@ -192,7 +193,7 @@ class FactoringClientDebtor(models.Model):
                 "Debtor %(debtor)s is blocked for client %(client)s since %(date)s by "
                 "%(user)s (%(reason)s). Approve it on its client x debtor record first.",
                 debtor=rec.debtor_id.display_name, client=rec.client_id.display_name,
-                date=fields.Datetime.to_string(rec.state_date), user=rec.state_user_id.name,
+                date=format_date(self.env, rec.state_date), user=rec.state_user_id.name,
                 reason=rec.reason or "-"))
         to_reactivate = self.browse([by_key[p].id for p in pairs if p in by_key]).filtered(
             lambda r: not r.active or r.state != "approved")

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_date
 
 from .factoring_guard import check_protected
 
@@ -89,4 +90,4 @@ class FactoringInteraction(models.Model):
         for rec in self:
             rec.display_name = "%s - %s - %s" % (
                 labels.get(rec.interaction_type, ""), rec.partner_id.name or "",
-                fields.Date.to_string(rec.date.date()) if rec.date else "")
+                format_date(self.env, rec.date) if rec.date else "")

@@ -262,7 +262,8 @@ class FactoringSchedule(models.Model):
                 client=self.client_id.display_name))
         if agreement.date_end and self.date > agreement.date_end:
             general.append(self.env._("agreement %(agreement)s ended on %(date)s",
-                             agreement=agreement.name, date=agreement.date_end))
+                             agreement=agreement.name,
+                             date=format_date(self.env, agreement.date_end)))
         if not self.line_ids:
             general.append(self.env._("the schedule has no invoices"))
         return general, {}

@@ -29,5 +29,6 @@ from . import test_scope_meeting
 from . import test_scope_rating
 from . import test_tours
 from . import test_odoo_pins
-from . import test_availability
 from . import test_factoring_day
+from . import test_landing
+from . import test_availability

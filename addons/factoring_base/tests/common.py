@@ -1,7 +1,7 @@
 from datetime import date
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, new_test_user
 
@@ -14,6 +14,26 @@ ROLE_GROUPS = {
     "operations": "factoring_base.group_factoring_operations",
     "manager": "factoring_base.group_factoring_manager",
 }
+
+
+def allow_debtors_without_limit(company):
+    """factoring_limits, when installed, funds only debtors with an approved
+    limit unless the company allows funding without one: the tests of the other
+    addons are about their own rules, on debtors that have no limit. Returns
+    the company's previous choice (None without factoring_limits)."""
+    if "factoring_fund_without_limit" not in company._fields:
+        return None
+    previous = company.factoring_fund_without_limit
+    company.factoring_fund_without_limit = True
+    return previous
+
+
+def never_aged(agreement):
+    """factoring_limits, when installed, leaves invoices older than the
+    agreement's ineligibility age out of the availability funding checks: the
+    tests' fixed invoice dates would age with the calendar."""
+    if "ineligibility_days" in agreement._fields:
+        agreement.ineligibility_days = 36500
 
 
 class FactoringCommon(TransactionCase):
@@ -35,6 +55,7 @@ class FactoringCommon(TransactionCase):
         # the generic chart sets its own currency; the factor works in euros
         cls.company.currency_id = cls.env.ref("base.EUR")
         cls.company._factoring_setup_accounting()
+        allow_debtors_without_limit(cls.company)
         cls.env = cls.env(context=dict(
             cls.env.context, allowed_company_ids=[cls.company.id]))
         cls.eur = cls.company.currency_id
@@ -78,6 +99,7 @@ class FactoringCommon(TransactionCase):
             "date_start": date(2026, 1, 1),
         })
         cls.agreement.action_activate()
+        never_aged(cls.agreement)
 
     @classmethod
     def make_schedule(cls, lines, agreement=None, schedule_date=date(2026, 10, 1)):
@@ -134,6 +156,8 @@ class ThreadedTestMixin:
                 env["account.chart.template"].try_loading(
                     "generic_coa", company=company, install_demo=False)
             company._factoring_setup_accounting()
+        if allow_debtors_without_limit(company) is False:
+            self.addCleanup(self._restore_debtors_without_limit, company.id)
         Partner = env["res.partner"].with_company(company)
         client = Partner.create({
             "name": f"{name} Client", "is_company": True,
@@ -147,4 +171,10 @@ class ThreadedTestMixin:
             "approved_debtor_ids": [Command.set(debtor.ids)],
             "date_start": date(2026, 1, 1)})
         agreement.action_activate()
+        never_aged(agreement)
         return company, client, debtor, agreement
+
+    def _restore_debtors_without_limit(self, company_id):
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["res.company"].browse(
+                company_id).factoring_fund_without_limit = False

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .common import check_collector, is_supervisor
 
@@ -122,7 +122,7 @@ class FactoringCollectionCall(models.Model):
             activity = call.debtor_id.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", date_deadline=call.next_step_date,
                 summary=self.env._("Next step after call of %s",
-                                   fields.Date.to_string(call.date.date())),
+                                   format_date(self.env, call.date)),
                 note=call.note or "", user_id=user.id)
             super(FactoringCollectionCall, call.sudo()).write({"activity_id": activity.id})
         return True

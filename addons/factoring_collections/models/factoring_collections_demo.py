@@ -37,8 +37,11 @@ class FactoringCollectionsDemo(models.AbstractModel):
             ]})
         company.write({"factoring_dunning_policy_id": policy.id,
                        "factoring_collections_supervisor_id": supervisor.id})
+        # each lands on the worklist: the collectors on theirs, the supervisor on all
         (collector_1 | collector_2).write(
             {"action_id": ref("factoring_collections.action_factoring_worklist").id})
+        supervisor.write(
+            {"action_id": ref("factoring_collections.action_factoring_worklist_all").id})
 
         def call(user, debtor, days_ago, outcome, note, next_days=None):
             return self.env["factoring.collection.call"].with_user(user).create({

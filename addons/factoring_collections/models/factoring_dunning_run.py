@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_date, split_every
 
 from .common import check_supervisor
 
@@ -76,7 +76,8 @@ class FactoringDunningRun(models.Model):
     @api.depends("date", "company_id")
     def _compute_name(self):
         for run in self:
-            run.name = self.env._("Dunning %(date)s", date=run.date or "")
+            run.name = self.env._("Dunning %(date)s",
+                                  date=format_date(self.env, run.date) if run.date else "")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -214,6 +215,16 @@ class FactoringDunningRun(models.Model):
         """Run now (from the preview or the runs list) for the current company."""
         check_supervisor(self.env, self.env._("start dunning runs"))
         run = self._run(self.env.company, self.env.company._factoring_today())
+        if run._is_empty():
+            message = run._nothing_to_do()
+            run.unlink()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"title": self.env._("Nothing to send today"), "message": message,
+                           "type": "info", "sticky": False,
+                           "next": {"type": "ir.actions.act_window_close"}},
+            }
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -225,7 +236,33 @@ class FactoringDunningRun(models.Model):
     def _cron_run(self):
         for company in self.env["res.company"].sudo().search(
                 [("factoring_dunning_policy_id", "!=", False)]):
-            self.with_company(company)._run(company, company._factoring_today(), commit=True)
+            run = self.with_company(company)._run(company, company._factoring_today(), commit=True)
+            if run._is_empty():
+                _logger.info("Dunning of %s: %s", company.name, run._nothing_to_do())
+                run.unlink()
+                self.env["ir.cron"]._commit_progress(0)
+
+    def _is_empty(self):
+        """A run that sent nothing and failed nowhere: not kept as a record."""
+        self.ensure_one()
+        return self.state == "done" and not (
+            self.communication_count or self.failure_count or self.log)
+
+    def _nothing_to_do(self):
+        """Why this run sent nothing, in words (its counts of skipped items)."""
+        self.ensure_one()
+        labels = {
+            "skipped_already": self.env._("overdue items already at their level"),
+            "skipped_hold": self.env._("on hold"),
+            "skipped_min_amount": self.env._("below their level's minimum amount"),
+            "skipped_excluded": self.env._("of debtors excluded from dunning"),
+            "skipped_no_followup": self.env._("without follow-up"),
+            "skipped_no_policy": self.env._("without a dunning policy"),
+        }
+        reasons = [f"{self[name]} {label}" for name, label in labels.items() if self[name]]
+        return self.env._(
+            "No overdue item reached a new dunning level%(reasons)s. No run was recorded.",
+            reasons=(": " + ", ".join(reasons)) if reasons else "")
 
     @api.model
     def _run(self, company, today, commit=False, batch_size=BATCH_SIZE):

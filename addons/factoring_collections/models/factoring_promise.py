@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.factoring_base.models.factoring_guard import check_protected, guarded
 from odoo.addons.factoring_base.models.res_company_day import factoring_today
@@ -86,7 +86,7 @@ class FactoringPromise(models.Model):
                 "%(debtor)s: %(amount)s by %(date)s", debtor=promise.debtor_id.name or "",
                 amount=format_amount(self.env, promise.amount, promise.currency_id)
                 if promise.currency_id else promise.amount,
-                date=promise.date or "")
+                date=format_date(self.env, promise.date) if promise.date else "")
 
     # ------------------------------------------------------------------
     # Create / write: validation, holds
@@ -159,7 +159,7 @@ class FactoringPromise(models.Model):
             if promise.date < days[promise.company_id.id]:
                 raise UserError(self.env._(
                     "Promise of %(debtor)s: the promised date %(date)s is in the past.",
-                    debtor=name, date=promise.date))
+                    debtor=name, date=format_date(self.env, promise.date)))
             domain = promise._open_items_domain()
             if promise.item_ids:
                 item_ids = promise.item_ids._origin.ids
@@ -290,7 +290,7 @@ class FactoringPromise(models.Model):
             body = self.env._(
                 "Promise to pay %(amount)s by %(date)s broken (paid %(paid)s).",
                 amount=format_amount(self.env, promise.amount, promise.currency_id),
-                date=promise.date,
+                date=format_date(self.env, promise.date),
                 paid=format_amount(self.env, promise.paid_amount, promise.currency_id))
             user = promise.debtor_id.factoring_collector_id or promise.collector_id
             promise.sudo().message_post(body=body)

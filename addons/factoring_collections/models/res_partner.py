@@ -208,9 +208,9 @@ class ResPartner(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Open Items of %s", self.display_name),
             "res_model": "account.move.line",
-            "view_mode": "list",
-            "views": [(self.env.ref("factoring_base.factoring_open_items_view_list").id,
-                       "list")],
+            "view_mode": "list,form",
+            "views": [(self.env.ref("factoring_base.factoring_open_items_view_list").id, "list"),
+                      (self.env.ref("factoring_base.factoring_open_item_view_form").id, "form")],
             "search_view_id": self.env.ref("factoring_base.factoring_open_items_view_search").id,
             "domain": list(self.env["account.move.line"]._factoring_open_items_domain()
                            & Domain("partner_id", "child_of", self.id)),

@@ -7,5 +7,6 @@ from . import test_demo
 from . import test_dunning_concurrency
 from . import test_tours
 from . import test_dunning_upgrade
-from . import test_promise_scope
 from . import test_factoring_day
+from . import test_screens
+from . import test_promise_scope

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -5,6 +7,8 @@ from ..models.common import check_supervisor
 from ..models.factoring_portfolio_history import ROLE_FIELDS, ROLES
 
 MANAGER = "factoring_base.group_factoring_manager"
+# How many partners the new holder's summary names (the rest are counted).
+SUMMARY_PARTNERS = 50
 
 
 class FactoringHandoverWizard(models.TransientModel):
@@ -54,6 +58,27 @@ class FactoringHandoverWizard(models.TransientModel):
                 user=self.from_user_id.name))
         return self.partner_ids.sudo()
 
+    def _notify_summary(self, partners, moved_activities):
+        """One message to the new holder: the note, the partners handed over
+        and how many of the old holder's activities followed them."""
+        self.ensure_one()
+        shown = partners.sorted("name")[:SUMMARY_PARTNERS]
+        items = Markup("").join(
+            Markup("<li>%s</li>") % partner.display_name for partner in shown)
+        more = len(partners) - len(shown)
+        body = Markup("<p>%s</p><ul>%s</ul>") % (self.note, items)
+        if more:
+            body += Markup("<p>%s</p>") % self.env._("... and %s more.", more)
+        body += Markup("<p>%s</p>") % self.env._(
+            "%(activities)s open activities of %(from)s moved to you; each partner has a "
+            "handover activity with this note.",
+            activities=moved_activities, **{"from": self.from_user_id.name})
+        self.to_user_id.partner_id.sudo().message_notify(
+            partner_ids=self.to_user_id.partner_id.ids,
+            subject=self.env._("Handover from %(from)s: %(count)s partners",
+                               count=len(partners), **{"from": self.from_user_id.name}),
+            body=body)
+
     def action_confirm(self):
         self.ensure_one()
         self._check_rights(self.role)
@@ -80,11 +105,14 @@ class FactoringHandoverWizard(models.TransientModel):
             ("user_id", "=", self.from_user_id.id),
             "|", "&", ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
             "&", ("res_model", "=", "factoring.promise"), ("res_id", "in", promises.ids)])
-        activities.write({"user_id": self.to_user_id.id})
+        # quietly: the new holder gets one summary below, not one
+        # "assigned to you" notification per activity
+        quiet = Activity.with_context(mail_activity_quick_update=True)
+        activities.with_env(quiet.env).write({"user_id": self.to_user_id.id})
         promises._factoring_move_to(self.to_user_id)
         handover_type = self.env.ref("factoring_collections.mail_activity_type_handover")
         model_id = self.env["ir.model"]._get_id("res.partner")
-        Activity.with_context(mail_activity_quick_update=True).create([{
+        quiet.create([{
             "res_model_id": model_id, "res_id": partner.id,
             "activity_type_id": handover_type.id, "user_id": self.to_user_id.id,
             "summary": self.env._("Handover from %s", self.from_user_id.name),
@@ -92,6 +120,7 @@ class FactoringHandoverWizard(models.TransientModel):
         } for partner in partners])
         for partner in partners:
             partner.message_post(body=note)
+        self._notify_summary(partners, len(activities))
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.partner",

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import email_normalize, format_amount
+from odoo.tools import email_normalize, format_amount, format_date
 
 from odoo.addons.factoring_base.models.factoring_guard import (
     check_groups,
@@ -103,7 +103,7 @@ class FactoringDispute(models.Model):
     amount_disputed = fields.Monetary(
         compute="_compute_amounts", store=True, string="Disputed Amount", tracking=True)
     amount_credited = fields.Monetary(
-        compute="_compute_amounts", store=True, string="Credited",
+        compute="_compute_amounts", store=True, string="Credit Notes and Recourse",
         help="Credit notes on own invoices and amounts charged back to the client (recourse).")
     amount_written_off = fields.Monetary(compute="_compute_amounts", store=True,
                                          string="Written Off")
@@ -470,8 +470,9 @@ class FactoringDispute(models.Model):
     # ------------------------------------------------------------------
     def _factoring_resolve(self, kind, amounts, note=False, request_approval=False):
         """Resolve ``amounts`` ({dispute line: amount}) of this dispute as
-        ``kind``: credit_note (own invoice: customer credit note; factored item:
-        recourse to the client), debtor_pays, write_off or rejected. Checks the
+        ``kind``: credit_note or recourse (either way, each own invoice gets a
+        customer credit note and each factored item recourse to the client),
+        debtor_pays, write_off or rejected. Checks the
         caller's rights and the amounts, posts the accounting documents, lifts
         the holds of the lines fully resolved and closes the dispute when all is
         resolved. All or nothing: a failure writes nothing."""
@@ -511,8 +512,11 @@ class FactoringDispute(models.Model):
         vals_list = []
         for line, amount in amounts.items():
             line_kind = kind
-            if kind == "credit_note" and line.move_line_id.factoring_client_id:
-                line_kind = "recourse"
+            if kind in ("credit_note", "recourse"):
+                # each item gets the document of its kind: recourse to the client
+                # for a factored item, a credit note for an own invoice
+                line_kind = "recourse" if line.move_line_id.factoring_client_id \
+                    else "credit_note"
             vals_list.append({
                 "dispute_id": self.id, "line_id": line.id, "kind": line_kind,
                 "amount": amount, "note": note, "user_id": self.env.uid,
@@ -697,10 +701,11 @@ class FactoringDispute(models.Model):
                     "mail.mail_activity_data_todo", user_id=owner.id, date_deadline=today,
                     summary=self.env._("Dispute past its deadline"),
                     note=self.env._("The deadline of %(dispute)s was %(deadline)s.",
-                                    dispute=dispute.name, deadline=dispute.date_deadline))
+                                    dispute=dispute.name,
+                                    deadline=format_date(self.env, dispute.date_deadline)))
             dispute.message_post(body=self.env._(
                 "Deadline %(deadline)s passed: %(owner)s was given an activity.",
-                deadline=dispute.date_deadline,
+                deadline=format_date(self.env, dispute.date_deadline),
                 owner=owner.name or self.env._("nobody (no owner, no supervisor)")))
         guarded(overdue.sudo()).write({"overdue_notified_date": today})
         limit = today - timedelta(days=company.factoring_dispute_escalation_days)
@@ -716,7 +721,7 @@ class FactoringDispute(models.Model):
                     note=self.env._(
                         "%(dispute)s is %(days)s days past its deadline %(deadline)s.",
                         dispute=dispute.name, days=(today - dispute.date_deadline).days,
-                        deadline=dispute.date_deadline))
+                        deadline=format_date(self.env, dispute.date_deadline)))
             dispute.message_post(body=self.env._(
                 "Escalated to the collections supervisors (%(users)s): %(days)s days past "
                 "the deadline.", users=", ".join(supervisors.mapped("name")) or "-",

@@ -45,7 +45,7 @@ class FactoringDisputeReport(models.Model):
     date_closed = fields.Date(string="Closed On", readonly=True)
     date_deadline = fields.Date(string="Deadline", readonly=True)
     amount_disputed = fields.Monetary(string="Disputed", readonly=True)
-    amount_credited = fields.Monetary(string="Credited", readonly=True)
+    amount_credited = fields.Monetary(string="Credit Notes and Recourse", readonly=True)
     amount_written_off = fields.Monetary(string="Written Off", readonly=True)
     amount_debtor_pays = fields.Monetary(string="Debtor Pays", readonly=True)
     amount_rejected = fields.Monetary(string="Rejected", readonly=True)
@@ -128,6 +128,11 @@ class FactoringDisputeFigures(models.TransientModel):
     open_receivables = fields.Monetary(readonly=True)
     disputed_share = fields.Float(string="Disputed Share of Open Receivables (%)",
                                   digits=(16, 2), readonly=True)
+
+    def _compute_display_name(self):
+        # the window's title (the figures are never saved: no record name)
+        for figures in self:
+            figures.display_name = self.env._("Dispute Figures")
 
     @api.model
     def default_get(self, fields_list):

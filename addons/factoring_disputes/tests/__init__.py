@@ -6,5 +6,6 @@ from . import test_analysis
 from . import test_dispute_concurrency
 from . import test_tours
 from . import test_currency
-from . import test_dispute_hold_effects
 from . import test_factoring_day
+from . import test_screens
+from . import test_dispute_hold_effects

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 
 KINDS = [
-    ("credit_note", "Credit note"),
+    ("credit_note", "Credit note (own invoices)"),
+    ("recourse", "Recourse to client (factored items)"),
     ("debtor_pays", "Debtor pays"),
     ("write_off", "Write-off"),
     ("rejected", "Rejected"),
@@ -21,13 +22,18 @@ class FactoringDisputeResolve(models.TransientModel):
     currency_id = fields.Many2one(related="dispute_id.currency_id")
     kind = fields.Selection(
         KINDS, string="Resolution", required=True, default="credit_note",
-        help="Credit note: a customer credit note for own invoices; for factored items the "
-        "amount is charged back to the client's current account (recourse).\n"
+        help="Credit note: a customer credit note on own invoices.\n"
+        "Recourse to client: on factored items, the amount is charged back to the "
+        "client's current account (the client bears it).\n"
+        "Either way each item gets the document of its kind: a credit note when it is "
+        "an own invoice, recourse when it is factored.\n"
         "Debtor pays: the claim is withdrawn, the dispute closes when the items are paid.\n"
         "Write-off: the amount goes to the write-off account (within your allowance, or "
         "approved by a supervisor).\nRejected: the claim is refused; dunning resumes.")
     line_ids = fields.One2many("factoring.dispute.resolve.line", "wizard_id",
                                string="Items")
+    has_factored = fields.Boolean(compute="_compute_item_kinds")
+    has_own = fields.Boolean(compute="_compute_item_kinds")
     amount_total = fields.Monetary(
         compute="_compute_amount_total", string="Total",
         help="In company currency (each item's amount at the item's rate).")
@@ -45,7 +51,19 @@ class FactoringDisputeResolve(models.TransientModel):
                 fields.Command.create({"dispute_line_id": line.id,
                                        "amount": line.amount_unresolved})
                 for line in dispute._lines_unresolved()]
+        lines = dispute._lines_unresolved() if dispute else dispute
+        if lines and "kind" in fields_list and not self.env.context.get("default_kind") \
+                and all(line.client_id for line in lines):
+            # factored items only: crediting them is recourse to the client
+            values["kind"] = "recourse"
         return values
+
+    @api.depends("line_ids.dispute_line_id")
+    def _compute_item_kinds(self):
+        for wizard in self:
+            clients = [bool(line.dispute_line_id.client_id) for line in wizard.line_ids]
+            wizard.has_factored = any(clients)
+            wizard.has_own = not all(clients)
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):

@@ -130,6 +130,14 @@ class FactoringLimit(models.Model):
     can_approve = fields.Boolean(
         compute="_compute_can_approve", search="_search_can_approve",
         string="I May Approve")
+    approval_blocked_reason = fields.Char(
+        compute="_compute_approval_blocked_reason", string="Why I May Not Decide",
+        help="Why you may not propose (a requested limit) or approve (a proposed limit) "
+        "this version: the four-eyes rule, your approval band, an approval already given.")
+    proposal_warning = fields.Char(
+        compute="_compute_proposal_warning", string="Rating Warning",
+        help="The partner is rated below the grade from which the company warns proposals "
+        "(Settings); a warning, not a block.")
     utilisation = fields.Monetary(
         compute="_compute_position", currency_field="company_currency_id")
     headroom = fields.Monetary(compute="_compute_position", currency_field="company_currency_id")
@@ -187,9 +195,10 @@ class FactoringLimit(models.Model):
 
     @api.depends_context("uid")
     def _compute_can_approve(self):
-        allowed = self.filtered_domain(self._can_approve_domain())
+        # the form's button follows the action's own check (_decision_blocked);
+        # _can_approve_domain is its search form (the Limits to Approve menu)
         for limit in self:
-            limit.can_approve = limit in allowed
+            limit.can_approve = limit.state == "proposed" and not limit._decision_blocked()[0]
 
     def _can_approve_domain(self):
         user = self.env.user
@@ -202,6 +211,82 @@ class FactoringLimit(models.Model):
             ("proposer_id", "!=", user.id),
             ("id", "not in", mine.ids),
         ])
+
+    @api.depends_context("uid")
+    @api.depends("state", "requester_id", "proposer_id", "rule_id")
+    def _compute_approval_blocked_reason(self):
+        for limit in self:
+            reason = limit._decision_blocked()[1]
+            limit.approval_blocked_reason = self.env._(
+                "You may not decide this limit: %s.", reason) if reason else False
+
+    def _decision_blocked(self):
+        """Why the current user may not take the next decision on this limit,
+        proposing a requested one or approving a proposed one: (exception
+        class, reason), or (None, False) when nothing stands in the way (or
+        the state has no decision of this kind). The one place the four-eyes
+        rule and the approval bands are read, for the form and for the
+        actions."""
+        self.ensure_one()
+        user = self.env.user
+        if self.env.su or self.state not in ("requested", "proposed"):
+            return None, False
+        if not user.has_group(ANALYST_GROUP):
+            return AccessError, self.env._(
+                "only credit analysts and credit managers propose and approve limits")
+        if self.state == "requested":
+            if user == self.requester_id:
+                return UserError, self.env._(
+                    "you requested it; another credit analyst must propose it (four eyes)")
+            return None, False
+        if user == self.requester_id:
+            return AccessError, self.env._(
+                "you requested it; someone who neither requested nor proposed it must "
+                "approve it (four eyes)")
+        if user == self.proposer_id:
+            return AccessError, self.env._(
+                "you proposed it; someone who neither requested nor proposed it must "
+                "approve it (four eyes)")
+        if self.rule_id.group_id not in user.all_group_ids:
+            return AccessError, self.env._(
+                "%(amount)s is above your approval band: rule %(rule)s (%(band)s) needs "
+                "%(group)s",
+                amount=format_amount(self.env, self.amount, self.currency_id),
+                rule=self.rule_id.name, band=self.rule_id.band, group=self.rule_id.group_id.name)
+        given = self.env["factoring.limit.approval"].sudo().search(
+            [("limit_id", "=", self.id)])
+        if user in given.user_id:
+            return UserError, self.env._(
+                "you have already approved it (%(given)s of %(required)s approvals given); "
+                "another approver must give the next one",
+                given=len(given), required=self.approvals_required)
+        return None, False
+
+    @api.depends_context("uid")
+    @api.depends("state", "partner_id.factoring_rating", "proposal_rating", "company_id")
+    def _compute_proposal_warning(self):
+        for limit in self:
+            limit.proposal_warning = limit._rating_warning()
+
+    def _rating_warning(self):
+        """A warning when the partner's rating (at the proposal, or now before
+        it) is worse than the company's warning grade; False otherwise."""
+        self.ensure_one()
+        if self.state not in ("draft", "requested", "proposed"):
+            return False
+        threshold = self.company_id.factoring_limit_warn_rating
+        rating = self.proposal_rating if self.state == "proposed" else \
+            self.partner_id.sudo().factoring_rating
+        order = [code for code, _label in RATINGS]
+        if not threshold or not rating or order.index(rating) <= order.index(threshold):
+            return False
+        labels = dict(self._fields["proposal_rating"]._description_selection(self.env))
+        return self.env._(
+            "%(partner)s is rated %(rating)s, below %(threshold)s, the grade from which "
+            "%(company)s warns limit proposals: state in the proposal why the limit is "
+            "acceptable.",
+            partner=self.partner_id.display_name, rating=labels[rating],
+            threshold=labels[threshold], company=self.company_id.name)
 
     def _search_can_approve(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -244,6 +329,15 @@ class FactoringLimit(models.Model):
             if limit.is_temporary and not limit.date_to:
                 raise ValidationError(self.env._(
                     "Limit %s: a temporary limit needs an end date.", limit._label()))
+
+    @api.constrains("requester_id", "proposer_id")
+    def _check_four_eyes(self):
+        for limit in self:
+            if limit.requester_id and limit.requester_id == limit.proposer_id:
+                raise ValidationError(self.env._(
+                    "Limit %(limit)s: %(user)s requested it and cannot also propose it; "
+                    "requester, proposer and approvers are different people.",
+                    limit=limit._label(), user=limit.requester_id.name))
 
     @api.constrains("scope", "client_id", "debtor_id", "company_id")
     def _check_scope(self):
@@ -423,7 +517,12 @@ class FactoringLimit(models.Model):
         check_groups(self.env, (ANALYST_GROUP,), self.env._("propose limits"))
         self.check_access("write")
         self._check_state(("draft", "requested"), self.env._("proposed"))
+        warnings = []
         for limit in self:
+            error, reason = limit._decision_blocked()
+            if error:
+                raise error(self.env._("Limit %(limit)s: %(reason)s.",
+                                       limit=limit._label(), reason=reason))
             amount = limit._to_company(limit.amount)
             rule = self.env["factoring.limit.rule"]._find_rule(
                 limit.company_id, limit.scope, amount)
@@ -440,7 +539,28 @@ class FactoringLimit(models.Model):
                 "rule_id": rule.id, "approvals_required": rule.approvals_required,
             })
             limit.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+            warning = limit._rating_warning()
+            if warning:
+                limit.message_post(body=warning)
+                warnings.append(warning)
+        if warnings:
+            return self._warning_notification(
+                self.env._("Limit proposed on a low-rated partner"), warnings)
         return True
+
+    def _warning_notification(self, title, warnings):
+        """A sticky warning the web client shows, then reloads the record."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": "\n".join(warnings),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_approve(self):
         """One approval of a proposed limit by a member of its rule's group who
@@ -475,39 +595,16 @@ class FactoringLimit(models.Model):
                 limit.message_post(body=warning)
                 warnings.append(warning)
         if warnings:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "title": self.env._("Limit above its credit insurance"),
-                    "message": "\n".join(warnings),
-                    "type": "warning",
-                    "sticky": True,
-                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-                },
-            }
+            return self._warning_notification(
+                self.env._("Limit above its credit insurance"), warnings)
         return True
 
     def _check_approver(self):
         self.ensure_one()
-        user = self.env.user
-        if self.env.su:
-            return
-        if user in (self.requester_id | self.proposer_id):
-            raise AccessError(self.env._(
-                "Limit %(limit)s: you requested or proposed it, so you cannot approve it.",
-                limit=self._label()))
-        if self.rule_id.group_id not in user.all_group_ids:
-            raise AccessError(self.env._(
-                "Limit %(limit)s (%(amount)s) is above your approval band: rule %(rule)s "
-                "needs %(group)s.",
-                limit=self._label(),
-                amount=format_amount(self.env, self.amount, self.currency_id),
-                rule=self.rule_id.name, group=self.rule_id.group_id.name))
-        if self.env["factoring.limit.approval"].sudo().search_count(
-                [("limit_id", "=", self.id), ("user_id", "=", user.id)]):
-            raise UserError(self.env._(
-                "Limit %s: you have already approved it; another approver must.", self._label()))
+        error, reason = self._decision_blocked()
+        if error:
+            raise error(self.env._("Limit %(limit)s: %(reason)s.",
+                                   limit=self._label(), reason=reason))
 
     def _check_documents(self):
         """A debtor limit above the company's threshold needs a valid agency

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, models
+from odoo import Command, api, fields, models
 
 
 class FactoringLimit(models.Model):
@@ -9,9 +9,13 @@ class FactoringLimit(models.Model):
     @api.model
     def _demo_load(self):
         """Galata Factoring's limits, taken through their real life cycle by the
-        demo team: active, approved (valid from a later date), superseded, expired, rejected, requested, proposed
-        (pending approval) and draft versions; a client (Indigo) near its limit; credit
-        documents (one expired) and a credit insurance policy."""
+        demo team: active, approved (valid from a later date), superseded,
+        expired, rejected, requested, proposed (pending approval) and draft
+        versions; the regular debtors' limits (one proposal on a CCC-rated
+        debtor, with its warning); a new schedule of Valmont that fails
+        verification on a debtor whose limit is only proposed and on one
+        without a limit; a client (Indigo) near its limit; credit documents
+        (one expired) and a credit insurance policy."""
         ref = self.env.ref
         company = ref("base.main_company")
         today = company._factoring_today()
@@ -96,6 +100,41 @@ class FactoringLimit(models.Model):
         limit("pair", 50000.0, client_id=valmont.id, debtor_id=berger.id,
               reason="Cap Valmont's share of Berger.").with_user(cm).action_request()
         limit("debtor", 25000.0, debtor_id=garde_robe.id, reason="Second try, lower.")
+        # The portfolio's regular debtors have their limits (no limit, no
+        # funding): requested, proposed and approved like any other. The
+        # proposal on Trattorie Milano (rated CCC) warns the analyst; the
+        # credit manager approves it anyway, small.
+        for xmlid, amount in (
+                ("debtor_brasserie", 20000.0), ("debtor_alpenhof", 25000.0),
+                ("debtor_ardennes", 20000.0), ("debtor_eurofood", 80000.0),
+                ("debtor_hanse_cc", 40000.0), ("debtor_moda_vela", 60000.0),
+                ("debtor_biomarche", 20000.0), ("debtor_belvedere", 20000.0),
+                ("debtor_belle_epine", 50000.0), ("debtor_kleiderwerk", 40000.0),
+                ("debtor_workwear_pro", 30000.0), ("debtor_distribuzione_po", 40000.0),
+                ("debtor_frischmarkt", 30000.0), ("debtor_aurora", 30000.0),
+                ("debtor_trattorie", 10000.0), ("debtor_iberia_food", 30000.0),
+                ("debtor_olivar", 25000.0)):
+            debtor = ref(f"factoring_base.{xmlid}")
+            approve(limit("debtor", amount, debtor_id=debtor.id,
+                          reason=f"Regular buyer of our clients; {debtor.name} pays on terms."))
+        # Valmont's new schedule does not verify: Comptoir's limit is only
+        # proposed, and Urban Thread Stores, a debtor Valmont just started to
+        # sell to, has no limit at all (Berger's line passes)
+        urban = ref("factoring_base.debtor_urban_thread")
+        ref("factoring_base.agreement_valmont").with_user(analyst).write(
+            {"approved_debtor_ids": [Command.link(urban.id)]})
+        schedule = self.env["factoring.schedule"].with_user(cm).create({
+            "agreement_id": ref("factoring_base.agreement_valmont").id,
+            "date": today,
+            "line_ids": [Command.create({
+                "sequence": index, "debtor_id": debtor.id, "invoice_number": number,
+                "invoice_date": today - timedelta(days=2),
+                "due_date": today + timedelta(days=58), "amount": amount,
+            }) for index, (debtor, number, amount) in enumerate((
+                (berger, "TV-2431", 8400.0), (roubaix, "TV-2432", 6150.0),
+                (urban, "TV-2433", 3900.0)), start=1)],
+        })
+        schedule.action_verify()
         # Indigo is near its client limit: about 95 % of it in use
         funds = self.env["factoring.limit.engine"]._exposure(
             company, client_ids=indigo.ids)[2].get(indigo.id, 0.0)

@@ -1,10 +1,14 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # Defaults of the eligibility terms when an item has no agreement to read them from.
 DEFAULT_INELIGIBILITY_DAYS = 90
+# Which version of a debtor or pair limit explains that there is no active one,
+# the most telling first (see _pairs_without_limit).
+LIMIT_STATE_ORDER = (
+    "active", "approved", "proposed", "requested", "draft", "expired", "rejected")
 
 
 class FactoringLimitEngine(models.AbstractModel):
@@ -17,12 +21,13 @@ class FactoringLimitEngine(models.AbstractModel):
       on the debtor;
     - pair utilisation: the same restricted to one client's factored items and
       schedule lines;
-    - client utilisation (funds in use): the advance on its open factored items
-      (residual x the advance rate of the item's agreement) + its verified
-      unfunded lines at the advance rate;
+    - client utilisation: funds in use (base's definition: what was advanced
+      on its open factored items, each item's residual x advance / face value
+      of its funding entry) + its verified unfunded lines at the advance rate;
     - headroom = limit - utilisation. The limit is the active version; when the
       last version expired without a successor the limit is 0; a scope that
-      never had a limit is not limited.
+      never had a limit is not limited (but see _pairs_without_limit: unless
+      the company allows it, a debtor without an active limit is not fundable).
     """
 
     _name = "factoring.limit.engine"
@@ -61,16 +66,16 @@ class FactoringLimitEngine(models.AbstractModel):
         clients = list(client_ids or [])
         rows = self.env.execute_query(SQL(
             """
-            WITH exposure AS (
+            WITH funding AS (%(funding)s),
+            exposure AS (
                 SELECT aml.partner_id AS debtor_id,
                        aml.factoring_client_id AS client_id,
                        aml.amount_residual AS exposure,
-                       aml.amount_residual * COALESCE(a.advance_rate, 0) / 100.0 AS funds
+                       aml.amount_residual * COALESCE(f.advance / NULLIF(f.face, 0), 0) AS funds
                   FROM account_move_line aml
                   JOIN account_account acc ON acc.id = aml.account_id
-             LEFT JOIN factoring_schedule_line sl ON sl.id = aml.factoring_schedule_line_id
-             LEFT JOIN factoring_schedule s ON s.id = sl.schedule_id
-             LEFT JOIN factoring_agreement a ON a.id = s.agreement_id
+             LEFT JOIN funding f ON f.move_id = aml.move_id
+                                AND aml.factoring_schedule_line_id IS NOT NULL
                  WHERE aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
                    AND aml.reconciled IS NOT TRUE
@@ -103,6 +108,8 @@ class FactoringLimitEngine(models.AbstractModel):
                    SUM(exposure), SUM(funds)
               FROM exposure
           GROUP BY GROUPING SETS ((debtor_id, client_id), (debtor_id), (client_id))"""),
+            funding=self.env["res.partner"].browse(
+                [] if debtors_only else clients)._factoring_funding_cte(company),
             company=company.id, restrict=restrict, debtors=debtors, clients=clients,
             currencies=list(factors), factors=list(factors.values()),
             exclude=exclude_schedule_id or 0, include_verified=include_verified,
@@ -151,6 +158,52 @@ class FactoringLimitEngine(models.AbstractModel):
         }
 
     @api.model
+    def _pairs_without_limit(self, company, pairs):
+        """The (client, debtor) pairs of ``pairs`` with neither an active
+        debtor limit nor an active client x debtor limit, unless the company
+        funds debtors without a limit (then none): not fundable, not eligible.
+
+        :param pairs: iterable of (client id, debtor id)
+        :return: {(client id, debtor id): (state, scope, date) of the version
+            that explains it (a pending one first: approved from a later date,
+            proposed, requested, draft; else the latest that ended: expired,
+            rejected), or None when the debtor never had a limit; date: the
+            valid-from date of an approved version, the end of an expired one}
+        """
+        pairs = set(pairs)
+        if not pairs or company.factoring_fund_without_limit:
+            return {}
+        self.env["factoring.limit"].flush_model()
+        clients = list({client for client, _debtor in pairs})
+        debtors = list({debtor for _client, debtor in pairs})
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT ON (scope, COALESCE(client_id, 0), debtor_id)
+                   scope, COALESCE(client_id, 0), debtor_id, state,
+                   CASE state WHEN 'approved' THEN date_from ELSE end_date END
+              FROM factoring_limit
+             WHERE company_id = %(company)s AND debtor_id = ANY(%(debtors)s)
+               AND (scope = 'debtor' OR (scope = 'pair' AND client_id = ANY(%(clients)s)))
+               AND state != 'superseded'
+          ORDER BY scope, COALESCE(client_id, 0), debtor_id,
+                   array_position(%(order)s, state::text), version DESC, id DESC
+            """,
+            company=company.id, debtors=debtors, clients=clients, order=list(LIMIT_STATE_ORDER)))
+        best = {}
+        for scope, client_id, debtor_id, state, day in rows:
+            best[scope, client_id, debtor_id] = (state, scope, day)
+        rank = {state: index for index, state in enumerate(LIMIT_STATE_ORDER)}
+        result = {}
+        for client_id, debtor_id in pairs:
+            found = [version for version in (best.get(("pair", client_id, debtor_id)),
+                                             best.get(("debtor", 0, debtor_id))) if version]
+            if any(version[0] == "active" for version in found):
+                continue
+            found.sort(key=lambda version: rank[version[0]])
+            result[client_id, debtor_id] = found[0] if found else None
+        return result
+
+    @api.model
     def _limit_positions(self, company, limits):
         """{limit id: (utilisation, headroom)} of these limit versions."""
         if not limits:
@@ -196,7 +249,6 @@ class FactoringLimitEngine(models.AbstractModel):
         ids = partners.ids
         by_debtor, by_pair, funds = self._exposure(company, debtor_ids=ids, client_ids=ids)
         limits = self._limits_in_force(company, debtor_ids=ids, client_ids=ids)
-        availability = self._availability(company, ids)
         result = {}
         for partner_id in ids:
             debtor_limit = limits.get(("debtor", 0, partner_id))
@@ -212,65 +264,75 @@ class FactoringLimitEngine(models.AbstractModel):
                 "has_client_limit": bool(client_limit),
                 "client_utilisation": client_util,
                 "client_headroom": client_limit[1] - client_util if client_limit else 0.0,
-                **availability.get(partner_id, {"eligible": 0.0, "availability": 0.0}),
             }
         return result
 
     @api.model
     def _availability(self, company, client_ids, today=None):
-        """Eligibility and availability of these clients (docs/domain.md).
+        """Eligibility and availability of these clients: base's one
+        definition (``res.partner._factoring_availability``) with the limits'
+        rules (:meth:`_eligibility_rules`, through base's hook).
 
-        An open factored item is ineligible when it is on hold (disputed, a
-        promise...), older than its agreement's ineligibility age (days since
-        the invoice date), or, by the cross-age rule, when more than the
-        agreement's cross-age share of the client's balance on that debtor is
-        ineligible by age (then all of that debtor's items are). Of what
-        remains, the excess over the pair limit and the client's part of the
-        excess over the debtor limit (the debtor's open items across all
-        clients above its limit, shared pro rata) are ineligible.
-        Availability = eligible x advance rate - funds in use on open items.
-
-        :return: {client id: {"eligible": x, "availability": y, "borrowing_base": z}}
+        :return: {client id: {"open", "eligible", "borrowing_base",
+            "funds_in_use", "availability", "held_by_source", "ineligible"}}
         """
         if not client_ids:
             return {}
-        today = today or company._factoring_today()
+        return self.env["res.partner"].sudo().browse(list(client_ids))._factoring_availability(
+            company, today=today)
+
+    @api.model
+    def _eligibility_rules(self, company, groups, today, pending=None):
+        """The limits' eligibility rules, applied to base's groups (see
+        ``res.partner._factoring_eligibility_rules``: one group per client and
+        debtor, base has already left out the items an ineligible-making hold
+        covers; a promise to pay leaves them eligible). In this order, each
+        lowering what is still eligible and recording what it left out:
+
+        - ``no_limit``: a debtor with neither an active debtor limit nor an
+          active client x debtor limit is not eligible at all, unless the
+          company funds debtors without a limit (the rule of verification);
+        - ``age``: items whose invoice date is older than the agreement's
+          *Ineligible after (days)* (default 90);
+        - ``cross_age``: when the aged part passes the agreement's *Cross-age
+          (%)* of the client's open items on the debtor, all of them;
+        - ``pair_limit``: what exceeds the client x debtor limit;
+        - ``debtor_limit``: the client's part of the debtor's excess over its
+          debtor limit (the debtor's open items across all clients and own
+          invoices above the limit, shared pro rata of the open amounts).
+
+        A pending schedule's lines (``pending``) count as open items of their
+        debtor, aged by their invoice dates.
+        """
+        if not groups:
+            return groups
+        client_ids = list({client_id for client_id, _debtor_id in groups})
+        debtor_ids = list({debtor_id for _client_id, debtor_id in groups})
         self.env.flush_all()
-        rows = self.env.execute_query(SQL(
+        aged_rows = self.env.execute_query(SQL(
             """
-            WITH items AS (
-                SELECT aml.factoring_client_id AS client_id, aml.partner_id AS debtor_id,
-                       aml.amount_residual AS residual, aml.factoring_on_hold AS held,
-                       COALESCE(sl.invoice_date, aml.date)
-                           < %(today)s::date - COALESCE(a.ineligibility_days, %(days)s) AS aged,
-                       COALESCE(a.cross_age_percent, 0) AS cross_age,
-                       COALESCE(a.advance_rate, 0) AS rate
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-             LEFT JOIN factoring_schedule_line sl ON sl.id = aml.factoring_schedule_line_id
-             LEFT JOIN factoring_schedule s ON s.id = sl.schedule_id
-             LEFT JOIN factoring_agreement a ON a.id = s.agreement_id
-                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-                   AND aml.reconciled IS NOT TRUE AND acc.account_type = 'asset_receivable'
-                   AND aml.factoring_client_id = ANY(%(clients)s)
-            )
-            SELECT client_id, debtor_id,
-                   SUM(residual),
-                   COALESCE(SUM(residual) FILTER (WHERE held), 0),
-                   COALESCE(SUM(residual) FILTER (WHERE aged AND NOT held), 0),
-                   MAX(cross_age),
-                   SUM(residual * rate) / NULLIF(SUM(residual), 0),
-                   SUM(residual * rate / 100.0)
-              FROM items
-          GROUP BY client_id, debtor_id
+            SELECT item.factoring_client_id, item.partner_id,
+                   COALESCE(SUM(item.amount_residual) FILTER (
+                       WHERE item.factoring_ineligible_hold IS NOT TRUE
+                         AND COALESCE(sl.invoice_date, item.date)
+                             < %(today)s::date - COALESCE(a.ineligibility_days, %(days)s)), 0),
+                   MAX(COALESCE(a.cross_age_percent, 0))
+              FROM account_move_line item
+              JOIN factoring_schedule_line sl ON sl.id = item.factoring_schedule_line_id
+              JOIN factoring_schedule s ON s.id = sl.schedule_id
+              JOIN factoring_agreement a ON a.id = s.agreement_id
+             WHERE item.company_id = %(company)s AND item.parent_state = 'posted'
+               AND NOT item.reconciled AND item.factoring_client_id = ANY(%(clients)s)
+          GROUP BY item.factoring_client_id, item.partner_id
             """,
-            company=company.id, clients=list(client_ids), today=today,
+            company=company.id, clients=client_ids, today=today,
             days=DEFAULT_INELIGIBILITY_DAYS))
-        debtor_ids = list({row[1] for row in rows})
-        limits = self._limits_in_force(company, debtor_ids=debtor_ids, client_ids=client_ids)
+        aged = {(client_id, debtor_id): (float(amount), float(cross_age or 0.0))
+                for client_id, debtor_id, amount, cross_age in aged_rows}
         # the debtors' open items across all clients (own invoices included)
-        debtor_open = dict(self.env.execute_query(SQL(
-            """
+        debtor_open = {debtor_id: float(amount or 0.0) for debtor_id, amount in
+                       self.env.execute_query(SQL(
+                           """
             SELECT aml.partner_id, SUM(aml.amount_residual)
               FROM account_move_line aml
               JOIN account_account acc ON acc.id = aml.account_id
@@ -278,57 +340,55 @@ class FactoringLimitEngine(models.AbstractModel):
                AND aml.reconciled IS NOT TRUE AND acc.account_type = 'asset_receivable'
                AND aml.partner_id = ANY(%(debtors)s)
           GROUP BY aml.partner_id
-            """, company=company.id, debtors=debtor_ids))) if debtor_ids else {}
-        result = defaultdict(lambda: {"eligible": 0.0, "availability": 0.0,
-                                      "borrowing_base": 0.0})
-        funds = defaultdict(float)
-        for client_id, debtor_id, open_amount, held, aged, cross_age, rate, fund in rows:
-            open_amount, held, aged = float(open_amount), float(held), float(aged)
-            funds[client_id] += float(fund or 0.0)
-            eligible = open_amount - held - aged
-            if cross_age and open_amount > 0 and 100.0 * aged / open_amount > float(cross_age):
-                eligible = 0.0
+                           """, company=company.id, debtors=debtor_ids))}
+        if pending:
+            self._add_pending_ages(company, pending, today, aged, debtor_open)
+        limits = self._limits_in_force(company, debtor_ids=debtor_ids, client_ids=client_ids)
+        without_limit = self._pairs_without_limit(company, groups)
+
+        def lower(group, eligible, reason):
+            left_out = group["eligible"] - max(eligible, 0.0)
+            if left_out > 0.0:
+                group["eligible"] -= left_out
+                group["ineligible"][reason] = group["ineligible"].get(reason, 0.0) + left_out
+
+        for (client_id, debtor_id), group in groups.items():
+            if (client_id, debtor_id) in without_limit:
+                lower(group, 0.0, "no_limit")
+                continue
+            open_amount = group["open"]
+            aged_amount, cross_age = aged.get((client_id, debtor_id), (0.0, 0.0))
+            lower(group, group["eligible"] - aged_amount, "age")
+            if cross_age and open_amount > 0 and 100.0 * aged_amount / open_amount > cross_age:
+                lower(group, 0.0, "cross_age")
             pair = limits.get(("pair", client_id, debtor_id))
             if pair:
-                eligible = min(eligible, pair[1])
+                lower(group, pair[1], "pair_limit")
             debtor = limits.get(("debtor", 0, debtor_id))
-            total = float(debtor_open.get(debtor_id) or 0.0)
+            total = debtor_open.get(debtor_id, 0.0)
             if debtor and total > 0:
                 excess = max(total - debtor[1], 0.0)
-                eligible = min(eligible, open_amount - held - excess * open_amount / total)
-            eligible = max(eligible, 0.0)
-            figures = result[client_id]
-            figures["eligible"] += eligible
-            figures["borrowing_base"] += eligible * float(rate or 0.0) / 100.0
-        currency = company.currency_id
-        for client_id, figures in result.items():
-            figures["eligible"] = currency.round(figures["eligible"])
-            figures["borrowing_base"] = currency.round(figures["borrowing_base"])
-            figures["availability"] = currency.round(figures["borrowing_base"] - funds[client_id])
-        return dict(result)
+                held = group["ineligible"].get("hold", 0.0)
+                lower(group, open_amount - held - excess * open_amount / total, "debtor_limit")
+        return groups
 
     @api.model
-    def _concentrations(self, company, client_ids, limit=None):
-        """{client id: [(debtor id, amount, share %)]} of the clients' open
-        factored items, largest share first (one grouped statement)."""
-        rows = self.env.execute_query(SQL(
-            """
-            SELECT aml.factoring_client_id, aml.partner_id, SUM(aml.amount_residual)
-              FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
-             WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-               AND aml.reconciled IS NOT TRUE AND acc.account_type = 'asset_receivable'
-               AND aml.factoring_client_id = ANY(%(clients)s)
-          GROUP BY aml.factoring_client_id, aml.partner_id
-            """, company=company.id, clients=list(client_ids)))
-        by_client = defaultdict(list)
-        for client_id, debtor_id, amount in rows:
-            by_client[client_id].append((debtor_id, float(amount)))
-        result = {}
-        for client_id, debtors in by_client.items():
-            total = sum(amount for _debtor, amount in debtors)
-            debtors.sort(key=lambda d: (-d[1], d[0]))
-            result[client_id] = [
-                (debtor_id, amount, 100.0 * amount / total if total else 0.0)
-                for debtor_id, amount in debtors[:limit]]
-        return result
+    def _add_pending_ages(self, company, schedule, today, aged, debtor_open):
+        """A pending schedule's lines as open items of their debtors (amounts in
+        the company's currency, as base counts them): in the debtors' totals,
+        and in the aged amounts when their invoice date is past the agreement's
+        ineligibility age."""
+        agreement = schedule.agreement_id
+        days = agreement.ineligibility_days or DEFAULT_INELIGIBILITY_DAYS
+        client_id = schedule.client_id.commercial_partner_id.id
+        currency = schedule.currency_id or company.currency_id
+        for line in schedule.line_ids.filtered("debtor_id"):
+            amount = line.amount
+            if currency != company.currency_id:
+                amount = currency._convert(amount, company.currency_id, company, schedule.date)
+            debtor_open[line.debtor_id.id] = debtor_open.get(line.debtor_id.id, 0.0) + amount
+            if line.invoice_date and (today - line.invoice_date).days > days:
+                key = (client_id, line.debtor_id.id)
+                amount_aged, cross_age = aged.get(key, (0.0, 0.0))
+                aged[key] = (amount_aged + amount,
+                             max(cross_age, agreement.cross_age_percent or 0.0))

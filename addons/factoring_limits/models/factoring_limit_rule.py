@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 from odoo.addons.factoring_base.models.factoring_guard import check_groups
 
@@ -36,9 +37,24 @@ class FactoringLimitRule(models.Model):
     group_id = fields.Many2one(
         "res.groups", string="Approved by", required=True, tracking=True, ondelete="restrict",
         help="Members of this group (or of a group implying it) approve.")
+    band = fields.Char(
+        compute="_compute_band",
+        help="The limit amounts the rule covers, in the company's currency.")
     approvals_required = fields.Integer(
         string="Approvers", default=1, required=True, tracking=True,
         help="How many distinct approvers the limit needs.")
+
+    @api.depends("amount_from", "amount_to")
+    def _compute_band(self):
+        for rule in self:
+            low = formatLang(self.env, rule.amount_from)
+            high = formatLang(self.env, rule.amount_to)
+            if not rule.amount_to:
+                rule.band = self.env._("above %s, no upper bound", low)
+            elif not rule.amount_from:
+                rule.band = self.env._("up to %s", high)
+            else:
+                rule.band = self.env._("above %(low)s up to %(high)s", low=low, high=high)
 
     @api.constrains("amount_from", "amount_to", "approvals_required")
     def _check_band(self):

@@ -1,5 +1,7 @@
-from odoo import models
-from odoo.tools import SQL, get_lang
+from odoo import fields, models
+from odoo.tools import SQL, format_amount, format_date, get_lang
+
+from odoo.addons.factoring_base.models.factoring_guard import guarded
 
 # Amounts within this much of a limit count as within it (rounding of conversions).
 EPSILON = 0.005
@@ -10,6 +12,48 @@ class FactoringSchedule(models.Model):
 
     def _factoring_verification_checks(self):
         return super()._factoring_verification_checks() + ["limits"]
+
+    def action_fund(self):
+        """Funding re-checks the limits first: a verified schedule that no
+        longer passes them (another schedule took the headroom since it was
+        verified, e.g. funded at the same moment; a limit ended) goes back to
+        draft, with the reasons on its lines, in its verification note and in
+        its chatter, and stops counting in the utilisation. That is committed:
+        the refusal is returned as a warning, not raised (an exception would
+        roll the reset back and leave the schedule verified, counting). The
+        other schedules are funded as usual."""
+        self._check_funding_rights()
+        refused = self.browse()
+        for schedule in self.filtered(lambda rec: rec.state == "verified"):
+            general, errors = schedule._verify_limits(funding=True)
+            if general or errors:
+                schedule._refuse_funding_on_limits(general, errors)
+                refused |= schedule
+        result = super(FactoringSchedule, self - refused).action_fund() \
+            if self - refused else True
+        if not refused:
+            return result
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Not funded: %s", refused._names()),
+                "message": "\n".join(refused.mapped("verification_note")),
+                "type": "danger",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _refuse_funding_on_limits(self, general, errors):
+        """Back to draft with the limits' reasons (see action_fund)."""
+        self.ensure_one()
+        self._write_line_messages(errors)
+        note = self._format_verification_errors(general, errors)
+        guarded(self).write({"state": "draft", "verification_note": note})
+        self.message_post(body=self.env._(
+            "Back to draft: funding refused, the limits no longer allow it (another "
+            "schedule may have used the headroom since verification).\n%s", note))
 
     def _verify_limits(self, funding=False):
         """Pair, debtor and client limits and the agreement's maximum
@@ -23,6 +67,15 @@ class FactoringSchedule(models.Model):
         share of the client's open items after the whole schedule passes the
         agreement's maximum concentration from that line on. Utilisation counts
         the verified unfunded lines of other schedules, except at funding.
+
+        No limit means no funding: a line on a debtor with neither an active
+        debtor limit nor an active client x debtor limit (none, or one only
+        requested, proposed, approved from a later date, expired or rejected)
+        fails with that reason, unless the company funds debtors without a
+        limit (Settings); then such a debtor is not limited.
+
+        At funding the client limit is not a line reason but a funding problem
+        a credit manager may override (see _factoring_funding_problems).
 
         At funding the active limit rows relied on are written (a counter): two
         fundings at once on the same limit conflict in the database, the
@@ -56,10 +109,13 @@ class FactoringSchedule(models.Model):
         limits = Engine._limits_in_force(company, debtor_ids=debtor_ids, client_ids=[client_id])
         limits = {key: value for key, value in limits.items()
                   if key[0] != "pair" and key[0] != "client" or key[1] == client_id}
+        without_limit = {
+            debtor_id: version for (_client, debtor_id), version in Engine._pairs_without_limit(
+                company, [(client_id, debtor_id) for debtor_id in debtor_ids]).items()}
         client_limit = limits.get(("client", client_id, 0))
         max_share = self.agreement_id.max_concentration
         check_concentration = bool(client_limit) and max_share < 100.0
-        if not limits:
+        if not limits and not without_limit:
             return [], {}
         by_debtor, by_pair, funds = Engine._exposure(
             company, debtor_ids=debtor_ids, client_ids=[client_id],
@@ -112,6 +168,8 @@ class FactoringSchedule(models.Model):
                 "used": money(used), "cumulated": money(cumulated),
                 "headroom": money(amount - used)}
 
+        no_limit = {debtor_id: self._no_limit_reason(debtor_names.get(debtor_id, ""), version)
+                    for debtor_id, version in without_limit.items()}
         schedule_total = lines[-1][4]
         client_total = sum(amount for (c, _d), amount in by_pair.items() if c == client_id)
         final_total = float(client_total) + float(schedule_total)
@@ -119,15 +177,18 @@ class FactoringSchedule(models.Model):
         for line_id, debtor_id, _amount, cum_debtor, cum_total in lines:
             cum_debtor, cum_total = float(cum_debtor), float(cum_total)
             reasons = []
-            pair = limits.get(("pair", client_id, debtor_id))
             pair_used = by_pair.get((client_id, debtor_id), 0.0)
-            if pair and pair_used + cum_debtor > pair[1] + EPSILON:
-                reasons.append(over(pair, pair_used, cum_debtor, "pair"))
-            debtor = limits.get(("debtor", 0, debtor_id))
-            debtor_used = by_debtor.get(debtor_id, 0.0)
-            if debtor and debtor_used + cum_debtor > debtor[1] + EPSILON:
-                reasons.append(over(debtor, debtor_used, cum_debtor, "debtor"))
-            if client_limit:
+            if debtor_id in without_limit:
+                reasons.append(no_limit[debtor_id])
+            else:
+                pair = limits.get(("pair", client_id, debtor_id))
+                if pair and pair_used + cum_debtor > pair[1] + EPSILON:
+                    reasons.append(over(pair, pair_used, cum_debtor, "pair"))
+                debtor = limits.get(("debtor", 0, debtor_id))
+                debtor_used = by_debtor.get(debtor_id, 0.0)
+                if debtor and debtor_used + cum_debtor > debtor[1] + EPSILON:
+                    reasons.append(over(debtor, debtor_used, cum_debtor, "debtor"))
+            if client_limit and not funding:
                 client_used = funds.get(client_id, 0.0)
                 advance = currency.round(cum_total * rate)
                 if client_used + advance > client_limit[1] + EPSILON:
@@ -143,6 +204,93 @@ class FactoringSchedule(models.Model):
             if reasons:
                 errors[line_id] = reasons
         return [], errors
+
+    def _factoring_funding_problems(self):
+        """Base's problems (availability) and the client limit: funding must
+        not take the client's utilised limit (funds in use, what is funded
+        only) plus this schedule's advance past its active client limit. A
+        credit manager may override it with a reason (base's override)."""
+        problems = super()._factoring_funding_problems()
+        problem = self._client_limit_problem()
+        return problems + [problem] if problem else problems
+
+    def _client_limit_problem(self):
+        self.ensure_one()
+        company = self.company_id
+        client_id = self.client_id.id
+        Engine = self.env["factoring.limit.engine"].sudo()
+        limit = Engine._limits_in_force(company, client_ids=[client_id]).get(
+            ("client", client_id, 0))
+        if not limit:
+            return False
+        limit_id, amount = limit
+        funds = Engine._exposure(company, client_ids=[client_id], include_verified=False,
+                                 exclude_schedule_id=self.id)[2].get(client_id, 0.0)
+        currency = company.currency_id
+        advance = self.currency_id._convert(
+            self.advance_amount, currency, company, company._factoring_today()) \
+            if self.currency_id and self.currency_id != currency else self.advance_amount
+        after = currency.round(funds + advance)
+        if currency.compare_amounts(after, amount) <= 0:
+            return False
+
+        def money(value):
+            return format_amount(self.env, value, currency)
+
+        return self.env._(
+            "funding would take %(client)s past its client limit %(limit)s of %(amount)s: "
+            "funds in use %(used)s, this schedule's advance %(advance)s, after funding "
+            "%(after)s, %(over)s over the limit",
+            client=self.client_id.display_name,
+            limit=self.env["factoring.limit"].sudo().browse(limit_id).display_name,
+            amount=money(amount), used=money(funds), advance=money(advance),
+            after=money(after), over=money(after - amount))
+
+    def _factoring_log_funding_override(self, problems, reason):
+        """Base logs the override on the schedule; a client limit overridden
+        is also logged in the limit's history (its chatter), naming the
+        schedule, the figures, who overrode and why."""
+        res = super()._factoring_log_funding_override(problems, reason)
+        limit = self.env["factoring.limit"].sudo().search([
+            ("company_id", "=", self.company_id.id), ("scope", "=", "client"),
+            ("client_id", "=", self.client_id.id), ("state", "=", "active")], limit=1)
+        overridden = [problem for problem in problems if limit and limit.display_name in problem]
+        if overridden:
+            limit.message_post(body=self.env._(
+                "Schedule %(schedule)s funded past this limit on the override of %(user)s: "
+                "%(problems)s. Reason: %(reason)s",
+                schedule=self.name, user=self.funding_override_user_id.name or "-",
+                problems="; ".join(overridden), reason=reason or "-"))
+        return res
+
+    def _no_limit_reason(self, debtor, version):
+        """Why a line on ``debtor`` (its name) is not fundable: no active debtor
+        or client x debtor limit; ``version``: (state, scope, date) of the
+        version that explains it, or None (see the engine's
+        _pairs_without_limit)."""
+        if not version:
+            return self.env._(
+                "no approved limit on debtor %(debtor)s: it has no limit", debtor=debtor)
+        state, scope, day = version
+        kind = self.env._("client x debtor limit") if scope == "pair" else self.env._("limit")
+        day = format_date(self.env, day) if day else ""
+        if state == "approved":
+            return self.env._(
+                "no approved limit on debtor %(debtor)s yet: its %(kind)s applies from %(date)s",
+                debtor=debtor, kind=kind, date=day)
+        if state == "expired":
+            return self.env._(
+                "no approved limit on debtor %(debtor)s: its %(kind)s expired on %(date)s",
+                debtor=debtor, kind=kind, date=day)
+        if state == "rejected":
+            return self.env._(
+                "no approved limit on debtor %(debtor)s: its %(kind)s was rejected",
+                debtor=debtor, kind=kind)
+        states = dict(self.env["factoring.limit"]._fields["state"]._description_selection(
+            self.env))
+        return self.env._(
+            "no approved limit on debtor %(debtor)s: its %(kind)s is only %(state)s",
+            debtor=debtor, kind=kind, state=states[state])
 
     def _touch_limits(self, debtor_ids):
         """Write the active limit rows this funding relies on (see _verify_limits)."""

@@ -1,17 +1,14 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_amount
 
 from odoo.addons.factoring_base.models.factoring_guard import check_groups
 
-# How many debtor concentrations the client's screen lists.
-TOP_CONCENTRATIONS = 3
 LIMIT_FIGURES = (
     "factoring_client_limit", "factoring_client_utilisation", "factoring_client_headroom",
     "factoring_client_utilisation_pct", "factoring_debtor_limit", "factoring_debtor_utilisation",
-    "factoring_debtor_headroom", "factoring_debtor_utilisation_pct", "factoring_eligible",
-    "factoring_availability", "factoring_has_client_limit", "factoring_has_debtor_limit",
-    "factoring_insured_amount", "factoring_uninsured_exposure", "factoring_top_concentrations",
+    "factoring_debtor_headroom", "factoring_debtor_utilisation_pct",
+    "factoring_has_client_limit", "factoring_has_debtor_limit",
+    "factoring_insured_amount", "factoring_uninsured_exposure",
 )
 
 
@@ -35,10 +32,10 @@ class ResPartner(models.Model):
         compute="_compute_factoring_limit_figures", string="Client Limit",
         currency_field="currency_id")
     factoring_client_utilisation = fields.Monetary(
-        compute="_compute_factoring_limit_figures", string="Utilised Limit (Funds in Use)",
+        compute="_compute_factoring_limit_figures", string="Utilised Client Limit",
         currency_field="currency_id",
-        help="Advance on the client's open factored items plus its verified unfunded lines "
-        "at the advance rate.")
+        help="Funds in use (what was advanced on the client's open factored items) plus the "
+        "advance on its verified, not yet funded schedules.")
     factoring_client_headroom = fields.Monetary(
         compute="_compute_factoring_limit_figures", string="Client Headroom",
         currency_field="currency_id")
@@ -57,13 +54,6 @@ class ResPartner(models.Model):
         currency_field="currency_id")
     factoring_debtor_utilisation_pct = fields.Float(
         compute="_compute_factoring_limit_figures", string="Debtor Limit Used (%)")
-    factoring_eligible = fields.Monetary(
-        compute="_compute_factoring_limit_figures", string="Eligible Receivables",
-        currency_field="currency_id")
-    factoring_availability = fields.Monetary(
-        compute="_compute_factoring_limit_figures", string="Availability",
-        currency_field="currency_id",
-        help="Eligible open items x advance rate - funds in use (negative: over-advanced).")
     factoring_insured_amount = fields.Monetary(
         compute="_compute_factoring_limit_figures", string="Insured Amount",
         currency_field="currency_id")
@@ -71,11 +61,6 @@ class ResPartner(models.Model):
         compute="_compute_factoring_limit_figures", string="Uninsured Exposure",
         currency_field="currency_id",
         help="Debtor exposure minus the insured part: min(exposure, insured amount) x cover %.")
-    factoring_top_concentrations = fields.Text(
-        compute="_compute_factoring_limit_figures", string="Top Concentrations",
-        help="The client's largest debtors by share of its open factored items, against "
-        "the agreement's maximum.")
-
     def _compute_factoring_limit_lists(self):
         Limit = self.env["factoring.limit"]
         ids = [i for i in self.ids if isinstance(i, int)]
@@ -90,8 +75,7 @@ class ResPartner(models.Model):
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_factoring_limit_figures(self):
         zero = dict.fromkeys(LIMIT_FIGURES, 0.0)
-        zero.update(factoring_has_client_limit=False, factoring_has_debtor_limit=False,
-                    factoring_top_concentrations=False)
+        zero.update(factoring_has_client_limit=False, factoring_has_debtor_limit=False)
         self.update(zero)
         ids = [i for i in self.ids if isinstance(i, int)]
         if not ids or not self.env.user.has_group("factoring_base.group_factoring_user"):
@@ -101,9 +85,6 @@ class ResPartner(models.Model):
         partners = self.browse(ids)
         figures = Engine._partner_figures(company, partners)
         insured = self.env["factoring.credit.insurance"]._insured_amounts(company, ids)
-        shares = Engine._concentrations(company, ids, limit=TOP_CONCENTRATIONS)
-        names = {p.id: p.display_name for p in self.sudo().browse(
-            list({d for rows in shares.values() for d, _a, _s in rows}))}
         currency = company.currency_id
         for partner in partners:
             fig = figures.get(partner.id, {})
@@ -123,15 +104,8 @@ class ResPartner(models.Model):
                 "factoring_debtor_headroom": fig.get("debtor_headroom", 0.0),
                 "factoring_debtor_utilisation_pct": 100.0 * exposure / fig["debtor_limit"]
                 if fig.get("debtor_limit") else 0.0,
-                "factoring_eligible": fig.get("eligible", 0.0),
-                "factoring_availability": fig.get("availability", 0.0),
                 "factoring_insured_amount": cover,
                 "factoring_uninsured_exposure": currency.round(max(exposure, 0.0) - covered),
-                "factoring_top_concentrations": "\n".join(
-                    self.env._("%(debtor)s: %(share)s %% (%(amount)s)",
-                               debtor=names.get(debtor_id, ""), share=f"{share:.1f}",
-                               amount=format_amount(self.env, amount, currency))
-                    for debtor_id, amount, share in shares.get(partner.id, [])) or False,
             })
 
     @api.model
@@ -140,11 +114,29 @@ class ResPartner(models.Model):
             ("factoring_figures_limits", "factoring_client_limit"),
             ("factoring_figures_limits", "factoring_client_utilisation"),
             ("factoring_figures_limits", "factoring_client_headroom"),
-            ("factoring_figures_limits", "factoring_availability"),
             ("factoring_figures_limits", "factoring_debtor_limit"),
             ("factoring_figures_limits", "factoring_debtor_headroom"),
-            ("factoring_figures_limits", "factoring_top_concentrations"),
         ]
+
+    @api.model
+    def _factoring_eligibility_rules(self, company, groups, today, pending=None):
+        """Base's availability with the limits' rules: no active limit, age,
+        cross-age, excess over the pair and debtor limits (see
+        factoring.limit.engine._eligibility_rules)."""
+        groups = super()._factoring_eligibility_rules(company, groups, today, pending=pending)
+        return self.env["factoring.limit.engine"]._eligibility_rules(
+            company, groups, today, pending=pending)
+
+    @api.model
+    def _factoring_ineligible_labels(self):
+        return {
+            **super()._factoring_ineligible_labels(),
+            "no_limit": self.env._("on debtors without an approved limit"),
+            "age": self.env._("older than the ineligibility age"),
+            "cross_age": self.env._("cross-aged (too much of the debtor's balance is old)"),
+            "pair_limit": self.env._("over client x debtor limits"),
+            "debtor_limit": self.env._("over debtor limits"),
+        }
 
     def action_factoring_request_limit(self):
         """A new limit request on this client or debtor (client managers and

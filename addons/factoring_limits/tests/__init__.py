@@ -6,3 +6,5 @@ from . import test_security
 from . import test_daily
 from . import test_demo
 from . import test_tours
+from . import test_landing
+from . import test_credit_decision

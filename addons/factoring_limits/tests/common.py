@@ -24,6 +24,10 @@ class LimitsCommon(FactoringCommon):
             company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
         cls.Limit = cls.env["factoring.limit"]
         cls.company.factoring_limit_document_amount = 0.0
+        # base's common set-up lets the company fund debtors without a limit
+        # (allow_debtors_without_limit): most tests here are about one limit at
+        # a time; test_credit_decision.py tests the default, where such
+        # debtors are not fundable
 
     @classmethod
     def new_limit(cls, scope="debtor", amount=10000.0, user=None, **vals):

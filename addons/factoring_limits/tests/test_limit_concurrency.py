@@ -1,5 +1,5 @@
 import threading
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from odoo import SUPERUSER_ID, Command, api
@@ -24,7 +24,9 @@ class TestLimitConcurrency(ThreadedTestMixin, TransactionCase):
     Odoo's own retry of serialization failures (what an RPC request gets).
     Funding writes the active limit rows it relies on: the second funding
     fails to write them (its snapshot predates the first funding's commit),
-    is retried, sees the first funding's items and fails the headroom check.
+    is retried, sees the first funding's items and fails the headroom check;
+    it goes back to draft with the reason (committed: nothing stays verified
+    and counting in the utilisation).
     Pattern of factoring_base/tests/test_funding_concurrency.py.
     """
 
@@ -84,7 +86,9 @@ class TestLimitConcurrency(ThreadedTestMixin, TransactionCase):
                     "line_ids": [Command.create({
                         "debtor_id": self.debtor_id,
                         "invoice_number": f"LR-{round_number}-{index}-{self.limit_id}",
-                        "invoice_date": date(2026, 9, 1), "due_date": date(2026, 11, 30),
+                        # recent invoices: eligible, so that availability allows funding
+                        "invoice_date": date.today() - timedelta(days=10),
+                        "due_date": date.today() + timedelta(days=50),
                         "amount": round(headroom * 0.6, 2), "currency_id": currency.id})],
                 })
             # what two users verifying at the same moment leave behind
@@ -105,8 +109,13 @@ class TestLimitConcurrency(ThreadedTestMixin, TransactionCase):
                 # the transaction's snapshot is taken here, before either funds
                 self.assertEqual(schedule.state, "verified")
                 barrier.wait(timeout=60)
-                retrying(partial(schedule.action_fund), env)
-                results[schedule_id] = ("funded", schedule.move_id.id)
+                result = retrying(partial(schedule.action_fund), env)
+                if schedule.state == "funded":
+                    results[schedule_id] = ("funded", schedule.move_id.id)
+                else:
+                    # refused on its limits: back to draft, committed with
+                    # this cursor, the refusal returned as a warning
+                    results[schedule_id] = ("refused", result["params"]["message"])
         except UserError as exc:
             results[schedule_id] = ("refused", str(exc))
         except Exception as exc:  # noqa: BLE001 - reported by the test below
@@ -140,11 +149,18 @@ class TestLimitConcurrency(ThreadedTestMixin, TransactionCase):
                         cr, SUPERUSER_ID, {"allowed_company_ids": [self.company_id]})
                     schedules = env["factoring.schedule"].browse([winner, loser])
                     self.assertEqual(schedules[0].state, "funded")
-                    self.assertEqual(schedules[1].state, "verified")
                     self.assertFalse(schedules[1].move_id, "nothing posted for the loser")
-                    # the loser is cancelled, so that its verified line does not
-                    # count in the next round's headroom
-                    guarded(schedules[1]).write({"state": "cancelled"})
+                    # nothing stale: the loser is back to draft, says why, and
+                    # no longer counts in the debtor's utilisation
+                    self.assertEqual(schedules[1].state, "draft")
+                    self.assertIn("debtor limit", schedules[1].line_ids.check_message)
+                    self.assertTrue(schedules[1].message_ids.filtered(
+                        lambda m: "Back to draft: funding refused" in (m.body or "")))
                     limit = env["factoring.limit"].browse(self.limit_id)
                     self.assertGreaterEqual(limit.headroom, 0.0, "the limit is not exceeded")
                     self.assertAlmostEqual(limit.headroom, headroom * 0.4, places=1)
+                    # and the next verification on the debtor is not blocked by it
+                    schedules[1].action_verify()
+                    self.assertEqual(schedules[1].state, "draft")
+                    self.assertIn("headroom", schedules[1].line_ids.check_message)
+                    guarded(schedules[1]).write({"state": "cancelled"})

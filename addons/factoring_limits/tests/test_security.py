@@ -66,7 +66,7 @@ class TestLimitSecurity(LimitsCommon):
         own = self.new_limit(user=self.users["manager"], debtor_id=self.debtor_b.id)
         own.with_user(self.users["manager"]).action_request()
         own.with_user(self.users["credit_analyst"]).action_propose()
-        with self.assertRaisesRegex(AccessError, "requested or proposed"):
+        with self.assertRaisesRegex(AccessError, "you (requested|proposed) it; someone who neither"):
             own.with_user(self.users["manager"]).action_approve()
 
     def test_protected_fields_refused_for_everyone(self):
