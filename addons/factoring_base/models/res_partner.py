@@ -297,14 +297,15 @@ class ResPartner(models.Model):
           the hook adds its own reasons).
 
         :param today: the day the age rules count from (the hook's), default
-            today
+            the company's factoring day
         :param pending: a factoring.schedule not funded yet, counted as if it
             were (its lines open and eligible under the same rules, its advance
             in use): the availability funding would leave
         :return: {client id: dict above}; clients without open items get zeros
         """
         currency = company.currency_id
-        today = today or fields.Date.context_today(self)
+        today = today or company._factoring_today()
+
         def zero():
             return {"open": 0.0, "eligible": 0.0, "borrowing_base": 0.0, "funds_in_use": 0.0,
                     "availability": 0.0, "held_by_source": {}, "ineligible": {}}

@@ -8,23 +8,30 @@ from odoo.tests import Form, new_test_user, tagged
 from .common import FactoringCommon
 
 
-@tagged("post_install", "-at_install")
-class TestHoldEffects(FactoringCommon):
-    """Holds have effects: a hold stops dunning, makes the item ineligible for
-    funding, or both; the items' stored flags follow their active holds; the
-    held amounts are given per source, each item once."""
+class FundedTwoDebtors(FactoringCommon):
+    """One funded schedule of the client: ``item1`` on debtor A, ``item2`` on
+    debtor B, of the amounts ``AMOUNTS``."""
+
+    AMOUNTS = (1000.0, 2500.0)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.schedule = cls.make_schedule([
-            {"invoice_number": "E-1", "amount": 1000.0},
-            {"invoice_number": "E-2", "amount": 2500.0, "debtor_id": cls.debtor_b.id},
+            {"invoice_number": "E-1", "amount": cls.AMOUNTS[0]},
+            {"invoice_number": "E-2", "amount": cls.AMOUNTS[1], "debtor_id": cls.debtor_b.id},
         ])
         cls.schedule.action_verify()
         cls.schedule.action_fund()
         cls.item1, cls.item2 = cls.schedule.move_id.line_ids.filtered(
             "factoring_schedule_line_id").sorted("name")
+
+
+@tagged("post_install", "-at_install")
+class TestHoldEffects(FundedTwoDebtors):
+    """Holds have effects: a hold stops dunning, makes the item ineligible for
+    funding, or both; the items' stored flags follow their active holds; the
+    held amounts are given per source, each item once."""
 
     def _flags(self, item):
         self.env.flush_all()
@@ -107,7 +114,7 @@ class TestHoldEffects(FactoringCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestAvailability(FactoringCommon):
+class TestAvailability(FundedTwoDebtors):
     """Availability = eligible open factored items x advance rate - funds in use
     (what was advanced on the open items); base's eligibility leaves out the
     items held by a hold that makes them ineligible. Funding that would leave
@@ -115,17 +122,11 @@ class TestAvailability(FactoringCommon):
     overrides it with a reason (four eyes: someone else funds). Reserve release
     keeps what covers the client's deficit."""
 
+    AMOUNTS = (10000.0, 4000.0)
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.schedule = cls.make_schedule([
-            {"invoice_number": "A-1", "amount": 10000.0},
-            {"invoice_number": "A-2", "amount": 4000.0, "debtor_id": cls.debtor_b.id},
-        ])
-        cls.schedule.action_verify()
-        cls.schedule.action_fund()
-        cls.item1, cls.item2 = cls.schedule.move_id.line_ids.filtered(
-            "factoring_schedule_line_id").sorted("name")
         cls.second_operations = new_test_user(
             cls.env, login="fact_operations_2", groups="factoring_base.group_factoring_operations",
             name="Second operations", company_id=cls.company.id,

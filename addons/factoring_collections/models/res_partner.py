@@ -20,9 +20,9 @@ class ResPartner(models.Model):
     factoring_dunnable_amount = fields.Monetary(
         compute="_compute_factoring_collection_figures", string="Overdue to Chase",
         currency_field="currency_id",
-        help="Overdue open items that no hold keeps from dunning: what dunning and the "
-        "collectors chase. The Overdue figure says what the holds keep (disputed, "
-        "promised, held manually).")
+        help="Overdue open items (as debtor or as client) that no hold keeps from "
+        "dunning: what dunning and the collectors chase. The Overdue figure says what the "
+        "holds keep (disputed, promised, held manually).")
     factoring_promise_pending_amount = fields.Monetary(
         compute="_compute_factoring_collection_figures", string="Promised (pending)",
         currency_field="currency_id")
@@ -133,14 +133,14 @@ class ResPartner(models.Model):
         promise_counts = dict(Promise._read_group(
             Domain("debtor_id", "in", ids) & company, ["debtor_id"], ["__count"]))
         ratios = Promise._kept_ratio("debtor_id", ids)
-        # as debtor or as client, as base's Overdue figure beside it (its "to chase" part)
+        # as debtor or as client, like base's Overdue (whose detail names the rest)
         dunnable = {}
-        chased = Line._factoring_open_items_domain() & Domain("date_maturity", "<", today) \
-            & Domain("factoring_dunning_hold", "=", False) & company
         for field_name in ("partner_id", "factoring_client_id"):
             for partner, amount in Line._read_group(
-                    chased & Domain(field_name, "in", ids), [field_name],
-                    ["amount_residual:sum"]):
+                    Line._factoring_open_items_domain() & Domain(field_name, "in", ids)
+                    & Domain("date_maturity", "<", today)
+                    & Domain("factoring_dunning_hold", "=", False) & company,
+                    [field_name], ["amount_residual:sum"]):
                 dunnable[partner.id] = dunnable.get(partner.id, 0.0) + amount
         for partner in self:
             partner.factoring_dunnable_amount = dunnable.get(partner.id, 0.0)

@@ -106,7 +106,14 @@ class TestPromiseScope(CollectionsCommon):
         schedule.action_fund()
         item = schedule.move_id.line_ids.filtered("factoring_schedule_line_id")
         before = self.client._factoring_availability(self.company)[self.client.id]
+        # the client's tab counts its factored items as the debtor's does
+        self.assertLess(item.date_maturity, self.today)
+        self.assertEqual(self.client.factoring_dunnable_amount, 4000.0)
         self.promise(amount=4000.0, item_ids=[Command.set(item.ids)])
+        self.client.invalidate_recordset()
+        self.assertEqual(self.client.factoring_overdue_amount, 4000.0)
+        self.assertEqual(self.client.factoring_dunnable_amount, 0.0)
+        self.assertIn("promised", self.client.factoring_overdue_detail)
         self.assertTrue(item.factoring_dunning_hold)
         after = self.client._factoring_availability(self.company)[self.client.id]
         self.assertEqual(after["eligible"], before["eligible"])

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 
 
 class FactoringLimit(models.Model):

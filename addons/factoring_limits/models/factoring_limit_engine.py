@@ -1,6 +1,4 @@
-from collections import defaultdict
-
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 # Defaults of the eligibility terms when an item has no agreement to read them from.

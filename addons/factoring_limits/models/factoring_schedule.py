@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 from odoo.tools import SQL, format_amount, format_date, get_lang
 
 from odoo.addons.factoring_base.models.factoring_guard import guarded
