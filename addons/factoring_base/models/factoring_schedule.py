@@ -17,12 +17,18 @@ SCHEDULE_GROUPS = (CLIENT_MANAGER_GROUP, FUNDING_GROUP)
 # Changed only by the schedule's own actions (see factoring_guard).
 SCHEDULE_PROTECTED = ("state", "move_id", "reversal_move_id", "funded_date", "verification_note",
                       "funding_override_reason", "funding_override_user_id",
-                      "funding_override_date", "funding_override_problems")
+                      "funding_override_date", "funding_override_problems",
+                      "funding_override_key")
 # Who may let a schedule be funded despite its funding problems (availability;
 # factoring_limits adds the client limit), with a reason that is logged.
 OVERRIDE_GROUP = "factoring_base.group_factoring_credit_manager"
 OVERRIDE_FIELDS = ("funding_override_reason", "funding_override_user_id",
-                   "funding_override_date", "funding_override_problems")
+                   "funding_override_date", "funding_override_problems", "funding_override_key")
+# The language the override's problems are compared in: the texts people read
+# follow their own language (amounts formatted as they write them), so a
+# Turkish credit manager's override and an English operations user's funding
+# would never read the same words.
+OVERRIDE_KEY_LANG = "en_US"
 # What the verification depends on besides the lines: changing it on a verified
 # schedule sends it back to draft; on a funded or cancelled one it is refused.
 SCHEDULE_CHECKED = ("client_id", "agreement_id", "company_id", "date", "line_ids")
@@ -95,6 +101,10 @@ class FactoringSchedule(models.Model):
         string="Problems Overridden", readonly=True, copy=False,
         help="The funding problems, with their figures, that the override covers; if "
         "funding finds other figures, the override no longer applies.")
+    funding_override_key = fields.Text(
+        readonly=True, copy=False,
+        help="The overridden problems in one fixed language, compared at funding "
+        "whoever overrides and whoever funds.")
 
     _name_company_uniq = models.Constraint(
         "UNIQUE(name, company_id)", "The schedule reference must be unique per company.")
@@ -586,7 +596,6 @@ class FactoringSchedule(models.Model):
         override that covers these very problems, given by someone else than
         the person who funds (four eyes)."""
         self.ensure_one()
-        listed = "\n".join(problems)
         if not self.funding_override_user_id:
             raise UserError(self.env._(
                 "Schedule %(schedule)s was not funded: %(problems)s.\nA credit manager may "
@@ -596,13 +605,20 @@ class FactoringSchedule(models.Model):
             raise UserError(self.env._(
                 "Schedule %(schedule)s: you overrode its funding problems, so another person "
                 "must fund it (four eyes).", schedule=self.name))
-        if (self.funding_override_problems or "") != listed:
+        if (self.funding_override_key or "") != self._factoring_funding_problems_key():
             raise UserError(self.env._(
                 "Schedule %(schedule)s was not funded: the override of %(user)s covered "
                 "\"%(covered)s\", but funding now finds \"%(problems)s\". A credit manager "
                 "must override again.",
                 schedule=self.name, user=self.funding_override_user_id.name,
                 covered=self.funding_override_problems or "-", problems="; ".join(problems)))
+
+    def _factoring_funding_problems_key(self):
+        """The funding problems as one text in a fixed language: what an
+        override covers, independent of who reads or acts."""
+        self.ensure_one()
+        return "\n".join(
+            self.with_context(lang=OVERRIDE_KEY_LANG)._factoring_funding_problems())
 
     def action_open_funding_override(self):
         """The Override Funding wizard (credit managers)."""
@@ -642,6 +658,7 @@ class FactoringSchedule(models.Model):
             "funding_override_user_id": self.env.uid,
             "funding_override_date": fields.Datetime.now(),
             "funding_override_problems": "\n".join(problems),
+            "funding_override_key": self._factoring_funding_problems_key(),
         })
         self.sudo().message_post(
             body=self.env._("Funding problems overridden by %(user)s: %(problems)s. Reason: "

@@ -276,6 +276,24 @@ class TestAvailability(FundedTwoDebtors):
         self.assertFalse(schedule.funding_override_user_id)
         self.assertFalse(schedule.funding_override_reason)
 
+    def test_override_holds_across_languages(self):
+        """A Turkish credit manager's override covers the same figures when an
+        English operations user funds: the problems' words differ by language
+        (10.000,00 against 10,000.00), the figures they cover do not."""
+        self.env["res.lang"]._activate_lang("tr_TR")
+        self.item2._factoring_set_hold("Disputed", "manual")
+        schedule = self._new_schedule()
+        credit_manager = self.users["credit_manager"]
+        credit_manager.lang = "tr_TR"
+        self.users["operations"].lang = "en_US"
+        turkish = schedule.with_user(credit_manager).with_context(lang="tr_TR")
+        english = schedule.with_user(self.users["operations"]).with_context(lang="en_US")
+        self.assertNotEqual(turkish._factoring_funding_problems(),
+                            english._factoring_funding_problems())
+        turkish._factoring_override_funding("Teminat mektubu var")
+        english.action_fund()
+        self.assertEqual(schedule.state, "funded")
+
     def test_no_override_without_problem(self):
         schedule = self._new_schedule()
         with self.assertRaisesRegex(UserError, "no funding problem"):
