@@ -44,7 +44,9 @@ class FactoringCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # in English: the tests read amounts and dates as English text, and without
+        # a language Odoo formats them in the main company's (Turkish in the demo)
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
         cls.company = cls.env["res.company"].create({
             "name": "Test Factor SA",
             "currency_id": cls.env.ref("base.EUR").id,
