@@ -1,8 +1,8 @@
-"""The demo speaks Turkish: the demo collector ``collector2`` (password
-``collector2``) works in Turkish. This test logs in as that user over HTTP, as
-the web client does, and reads the menus, the fields of the factoring screens
-and the debtor statement: each text of ours is the one of the addons' ``tr.po``,
-so a missing or unloaded translation fails.
+"""The demo speaks Turkish: its company's language is Turkish, and the demo
+collector ``collector2`` (password ``collector2``) works in Turkish. This test
+logs in as that user over HTTP, as the web client does, and reads the menus,
+the fields of the factoring screens and the debtor statement: each text of ours
+is the one of the addons' ``tr.po``, so a missing or unloaded translation fails.
 """
 import json
 import os
@@ -54,9 +54,10 @@ class TestTurkishDemoUser(HttpCase):
                         "scripts/check_translations.py --missing)")
         return self.catalogue[english]
 
-    def test_demo_user_speaks_turkish(self):
+    def test_demo_company_and_user_speak_turkish(self):
         self.assertEqual(self.user.login, LOGIN)
         self.assertEqual(self.user.lang, "tr_TR")
+        self.assertEqual(self.env.ref("base.main_company").partner_id.lang, "tr_TR")
         self.assertIn("tr_TR", dict(self.env["res.lang"].get_installed()))
         # the web session of the logged-in user is in Turkish
         self.assertEqual(self.session.context.get("lang"), "tr_TR")
