@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from odoo.addons.factoring_base.models.factoring_guard import check_groups
 from odoo.addons.factoring_base.models.res_company_day import factoring_today
@@ -88,7 +89,8 @@ class FactoringCreditDocument(models.Model):
             if document.expiry_date and document.expiry_date < document.date:
                 raise ValidationError(self.env._(
                     "Credit document %(doc)s: it expires (%(expiry)s) before its date (%(date)s).",
-                    doc=document.name, expiry=document.expiry_date, date=document.date))
+                    doc=document.name, expiry=format_date(self.env, document.expiry_date),
+                    date=format_date(self.env, document.date)))
 
     def _check_rights(self):
         check_groups(self.env, (ANALYST_GROUP,), self.env._("manage credit documents"))
@@ -133,5 +135,5 @@ class FactoringCreditDocument(models.Model):
                 date_deadline=document.expiry_date,
                 summary=self.env._("Renew %(doc)s of %(partner)s (expires %(date)s)",
                                    doc=document.name, partner=document.partner_id.display_name,
-                                   date=document.expiry_date))
+                                   date=format_date(self.env, document.expiry_date)))
         return todo

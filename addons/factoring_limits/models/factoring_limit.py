@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.factoring_base.models.factoring_guard import (
     check_groups,
@@ -325,7 +325,8 @@ class FactoringLimit(models.Model):
             if limit.date_to and limit.date_to < limit.date_from:
                 raise ValidationError(self.env._(
                     "Limit %(limit)s: the end (%(end)s) is before the start (%(start)s).",
-                    limit=limit._label(), end=limit.date_to, start=limit.date_from))
+                    limit=limit._label(), end=format_date(self.env, limit.date_to),
+                    start=format_date(self.env, limit.date_from)))
             if limit.is_temporary and not limit.date_to:
                 raise ValidationError(self.env._(
                     "Limit %s: a temporary limit needs an end date.", limit._label()))
@@ -657,7 +658,7 @@ class FactoringLimit(models.Model):
         guarded(self).write({"state": "approved", "approved_date": fields.Datetime.now()})
         self.message_post(body=self.env._(
             "Approved: this version becomes the active limit on %(date)s.",
-            date=self.date_from))
+            date=format_date(self.env, self.date_from)))
 
     def _activate(self, today=None, scheduled=False):
         """This version becomes the active one; the active version of the same

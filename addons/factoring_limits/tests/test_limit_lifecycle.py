@@ -82,6 +82,22 @@ class TestLimitLifecycle(LimitsCommon):
                 self.assertIn("Limit ", str(caught.exception))
         self.assertFalse(self.Limit.search([("company_id", "=", self.company.id)]))
 
+    def test_dates_in_messages_follow_the_users_format(self):
+        """The dates of a refusal read as the user writes them, not ISO."""
+        lang = self.env["res.lang"]._activate_lang("fr_FR")
+        lang.date_format = "%d/%m/%Y"
+        Limit = self.Limit.with_user(self.users["client_manager"]).with_context(lang="fr_FR")
+        with self.assertRaises(ValidationError) as caught:
+            Limit.create({
+                "scope": "debtor", "amount": 10000.0, "currency_id": self.eur.id,
+                "company_id": self.company.id, "debtor_id": self.debtor_a.id,
+                "date_from": date(2026, 6, 1), "date_to": date(2026, 5, 1),
+                "reason": "Growing business"})
+        message = str(caught.exception)
+        self.assertIn("01/05/2026", message)
+        self.assertIn("01/06/2026", message)
+        self.assertNotIn("2026-05-01", message)
+
     def test_reject_needs_reason(self):
         limit = self.new_limit()
         limit.with_user(self.users["client_manager"]).action_request()
