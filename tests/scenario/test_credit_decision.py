@@ -222,8 +222,11 @@ class ScenarioCommon(LimitsCommon):
             "factoring_debtor_headroom": 0.0,
             # collections: what is overdue and held from no dunning
             "factoring_dunnable_amount": to_chase,
-            "factoring_promise_pending_amount": 0.0,
-            "factoring_promise_next_date": False,
+            # the client's part of its debtors' pending promises (each of
+            # these promises holds only this client's items, for their residual)
+            "factoring_promise_pending_amount":
+                sum(v[1] for n, v in open_items.items() if n in promised),
+            "factoring_promise_next_date": self.day(7) if promised else False,
             "factoring_promise_kept_ratio": 0.0,
             "factoring_last_contact_date": False,
             "factoring_last_contact_user_id": False,
@@ -511,7 +514,7 @@ class TestModaVela(ScenarioCommon):
         self.assertEqual(expected["factoring_dunnable_amount"], to_chase)
         self.assertEqual(expected["factoring_eligible"], total - 13983.50,
                          "promised items stay eligible")
-        # (the client's tab shows no pending promise: promises are the debtor's)
+        # the client's tab shows the pending promise that holds its items
         self.assert_tab(expected)
         # the debtor's own tab says the same
         self.assertEqual(self.tab("collector", self.debtor_a)["factoring_overdue_detail"],

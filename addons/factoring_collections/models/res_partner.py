@@ -142,6 +142,10 @@ class ResPartner(models.Model):
                     & Domain("factoring_dunning_hold", "=", False) & company,
                     [field_name], ["amount_residual:sum"]):
                 dunnable[partner.id] = dunnable.get(partner.id, 0.0) + amount
+        for partner_id, (amount, date) in self._factoring_client_promises(ids).items():
+            debtor_amount, debtor_date = pending.get(partner_id, (0.0, False))
+            pending[partner_id] = (debtor_amount + amount,
+                                   min(filter(None, (debtor_date, date)), default=False))
         for partner in self:
             partner.factoring_dunnable_amount = dunnable.get(partner.id, 0.0)
             amount, date = pending.get(partner.id, (0.0, False))
@@ -152,6 +156,44 @@ class ResPartner(models.Model):
             partner.factoring_last_contact_user_id = last_users.get(partner.id, False)
             partner.factoring_call_count = counts.get(partner.id, 0)
             partner.factoring_promise_count = promise_counts.get(partner, 0)
+
+    @api.model
+    def _factoring_client_promises(self, client_ids):
+        """A client's part of its debtors' pending promises to pay: each
+        promise that holds the client's items counts pro rata of the residual
+        it holds on them (all of it when it holds only this client's items), so
+        the client's *Promised (pending)* agrees with the "promised" part of
+        its *Overdue*. :return: {client id: (amount, next promised date)}"""
+        Hold = self.env["factoring.item.hold"].sudo()
+        promise_domain = Domain("source", "=", "promise") \
+            & Domain("res_model", "=", "factoring.promise") \
+            & Domain("company_id", "in", self.env.companies.ids)
+        client_holds = Hold.search_fetch(
+            promise_domain & Domain("move_line_id.factoring_client_id", "in", client_ids),
+            ["move_line_id", "res_id"])
+        if not client_holds:
+            return {}
+        promises = self.env["factoring.promise"].sudo().browse(
+            set(client_holds.mapped("res_id"))).filtered(lambda p: p.state == "pending")
+        held = {}  # promise id: {client id (or 0 for another's items): residual}
+        for hold in Hold.search_fetch(promise_domain & Domain("res_id", "in", promises.ids),
+                                      ["move_line_id", "res_id"]):
+            line = hold.move_line_id
+            parts = held.setdefault(hold.res_id, {})
+            key = line.factoring_client_id.id if line.factoring_client_id.id in client_ids else 0
+            parts[key] = parts.get(key, 0.0) + line.amount_residual
+        result = {}
+        for promise in promises:
+            parts = held.get(promise.id, {})
+            total = sum(parts.values())
+            for client_id, residual in parts.items():
+                if not client_id or not total:
+                    continue
+                amount, date = result.get(client_id, (0.0, False))
+                result[client_id] = (
+                    amount + promise.currency_id.round(promise.amount * residual / total),
+                    min(filter(None, (date, promise.date)), default=False))
+        return result
 
     # ------------------------------------------------------------------
     # Actions from the partner form and the worklist

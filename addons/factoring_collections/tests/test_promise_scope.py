@@ -4,6 +4,8 @@ from odoo import Command
 from odoo.tests import Form
 from odoo.tools import format_amount
 
+from odoo.addons.factoring_base.models.factoring_guard import guarded
+
 from .common import CollectionsCommon
 
 
@@ -140,3 +142,26 @@ class TestPromiseScope(CollectionsCommon):
         self.assertEqual(client.factoring_dunnable_amount, 1000.0)
         self.assertIn(f"{format_amount(self.env, 1000.0, self.eur)} to chase",
                       client.factoring_overdue_detail)
+
+    def test_client_promised_is_its_part_of_the_debtors_promises(self):
+        """A client's Promised (pending) is its part of the debtor's pending
+        promises: a promise holding the client's factored item and the
+        debtor's own invoice is shared pro rata of the residual it holds."""
+        schedule = self.make_schedule([{"invoice_number": "PP-1", "amount": 4000.0}])
+        schedule.action_verify()
+        schedule.action_fund()
+        factored = schedule.move_id.line_ids.filtered("factoring_schedule_line_id")
+        self.assertEqual(self.client.factoring_promise_pending_amount, 0.0)
+        # 3,000 promised on the factored 4,000 and the own 2,000 (middle)
+        promise = self.promise(amount=3000.0, item_ids=[Command.set((factored | self.middle).ids)])
+        client = self.client.with_user(self.collector)
+        client.invalidate_recordset()
+        self.assertAlmostEqual(client.factoring_promise_pending_amount, 3000.0 * 4000.0 / 6000.0)
+        self.assertEqual(client.factoring_promise_next_date, promise.date)
+        # the debtor's tab still shows the whole promise
+        self.debtor_a.invalidate_recordset()
+        self.assertEqual(self.debtor_a.factoring_promise_pending_amount, 3000.0)
+        # a promise that ends is no longer pending for the client either
+        guarded(promise.sudo()).write({"state": "broken"})
+        client.invalidate_recordset()
+        self.assertEqual(client.factoring_promise_pending_amount, 0.0)
